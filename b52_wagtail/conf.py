@@ -1,0 +1,69 @@
+"""Every package setting, with its default.
+
+Read them as ``from b52_wagtail.conf import b52_settings`` and
+``b52_settings.PAGE_SIZE``; no other module reads ``django.conf.settings``
+for ``B52_*`` names. Values are looked up lazily and the cache is cleared on
+``setting_changed``, so ``override_settings`` works in tests.
+"""
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+PREFIX = "B52_"
+
+DEFAULTS = {
+    # Template the package layout extends. None: the host's "base.html" when
+    # it has one, otherwise the minimal standalone base shipped here.
+    "BASE_TEMPLATE": None,
+    # Include the optional stylesheet (b52_wagtail/css/b52.css) in extra_css.
+    "INCLUDE_CSS": True,
+    # Default page size of listing pages.
+    "PAGE_SIZE": 20,
+    # Upper bound for ?page=N on listings (keeps archive pages bounded).
+    "MAX_PAGE": 500,
+    # Days before the deadline during which a call counts as "closing soon".
+    "CLOSING_SOON_DAYS": 14,
+    # Storage alias (settings.STORAGES) for application attachments.
+    "PRIVATE_STORAGE": "b52_private",
+    # Origins allowed to frame the embed views (frame-ancestors / CORS).
+    "EMBED_ORIGINS": [],
+}
+
+STANDALONE_BASE_TEMPLATE = "b52_wagtail/base.html"
+HOST_BASE_TEMPLATE = "base.html"
+
+
+class B52Settings:
+    def __init__(self, defaults):
+        self._defaults = defaults
+        self._cache = {}
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._defaults:
+            raise AttributeError(f"Unknown b52_wagtail setting: {name}")
+        if name not in self._cache:
+            self._cache[name] = getattr(settings, PREFIX + name, self._defaults[name])
+        return self._cache[name]
+
+    def reload(self, *, setting=None, **kwargs):
+        if setting is None or setting.startswith(PREFIX) or setting == "TEMPLATES":
+            self._cache.clear()
+
+    def base_template(self):
+        """The template name the package layout extends."""
+        if "_base_template" not in self._cache:
+            configured = self.BASE_TEMPLATE
+            if configured:
+                resolved = configured
+            else:
+                try:
+                    get_template(HOST_BASE_TEMPLATE)
+                    resolved = HOST_BASE_TEMPLATE
+                except TemplateDoesNotExist:
+                    resolved = STANDALONE_BASE_TEMPLATE
+            self._cache["_base_template"] = resolved
+        return self._cache["_base_template"]
+
+
+b52_settings = B52Settings(DEFAULTS)
