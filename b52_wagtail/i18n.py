@@ -1,4 +1,6 @@
-"""Catalogue maintenance: ``python -m b52_wagtail.i18n update|check``.
+"""Catalogue maintenance: ``python -m b52_wagtail.i18n update [APP]|check``.
+
+``update press`` only touches the press app's catalogues (``core`` the core's).
 
 Every app keeps its own ``locale/`` (as Wagtail's contrib apps do), so a
 host that installs only some apps loads only their catalogues. ``check``
@@ -132,8 +134,10 @@ def fix_header(po_path, app, language):
     po_path.write_text(HEADER.format(app=app, language=language) + body, encoding="utf-8")
 
 
-def update():
+def update(only=None):
     for directory, ignore in app_dirs():
+        if only and directory.name != only and not (only == "core" and directory == PACKAGE):
+            continue
         makemessages(directory, ignore)
         for language in LANGUAGES:
             fix_header(
@@ -147,7 +151,7 @@ def update():
 if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "check"
     if action == "update":
-        update()
+        update(sys.argv[2] if len(sys.argv) > 2 else None)
     else:
         found = check()
         print("\n".join(found) or "catalogues are up to date")
