@@ -1,0 +1,89 @@
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from wagtail.models import Locale, Site
+
+from b52_wagtail.awards.models import (
+    AwardCallPage,
+    AwardIndexPage,
+    Winner,
+    WinnerArchivePage,
+    WinnerShowcasePage,
+)
+from b52_wagtail.models import ApplicantType, District
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args):
+    return datetime.datetime(*args, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def home(db):
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def section(home):
+    page = AwardIndexPage(title="Förderpreis", slug="foerderpreis")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def archive(section):
+    page = WinnerArchivePage(title="Preisträger", slug="preistraeger")
+    section.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def districts(db):
+    locale = Locale.get_default()
+    return {d.key: d for d in District.objects.filter(locale=locale)}
+
+
+def make_call(parent, edition, *, start=None, deadline=None, publish=True, **fields):
+    call = AwardCallPage(
+        title=f"Ausschreibung {edition}",
+        slug=f"ausschreibung-{edition}",
+        edition=edition,
+        application_start=start,
+        deadline=deadline,
+        live=publish,
+        **fields,
+    )
+    parent.add_child(instance=call)
+    if publish:
+        call.save_revision().publish()
+    return call
+
+
+def make_showcase(parent, call, winners, *, publish=True, slug=None):
+    showcase = WinnerShowcasePage(
+        title=f"Preisträger {call.edition}",
+        slug=slug or f"preistraeger-{call.edition}",
+        call=call,
+        live=publish,
+    )
+    showcase.winners = [
+        Winner(
+            municipality=municipality,
+            applicant_type=ApplicantType.MUNICIPALITY,
+            district=district,
+            project_title=title,
+            prize_amount=Decimal("5200"),
+            **extra,
+        )
+        for municipality, district, title, *rest in winners
+        for extra in [rest[0] if rest else {}]
+    ]
+    parent.add_child(instance=showcase)
+    if publish:
+        showcase.save_revision().publish()
+    return showcase
