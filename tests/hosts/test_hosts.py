@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("host", ["press_only"])
+@pytest.mark.parametrize("host", ["press_only", "no_press"])
 def test_partial_host_migrates_and_renders(host):
     """A host with only some apps installed migrates (pytest-django builds its
     test database from the migrations) and serves the package's pages."""

@@ -1,0 +1,572 @@
+"""The cooperation, its member organisations and its Kooperationsfelder.
+
+The field page shows the latest news of its programmes through the core's
+news-source registry (``b52_wagtail.content``); this app never imports the
+press app, so a host without it still works.
+"""
+
+import json
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from b52_wagtail.content import latest_news
+from b52_wagtail.models import B52Settings, District, Organisation, OrganisationKind
+from b52_wagtail.pages import B52PageMixin
+
+from .blocks import CooperationStreamBlock
+from .serializers import (
+    ContactSerializer,
+    DistrictListSerializer,
+    OrganisationListSerializer,
+    OrganisationSerializer,
+    PageLinkSerializer,
+    ProgrammeSerializer,
+)
+
+# The order and headings of the member groups on the cooperation page.
+MEMBER_GROUPS = [
+    (OrganisationKind.BKK, _("Company health insurance funds (BKK)")),
+    (OrganisationKind.IKK, _("Guild health insurance funds (IKK)")),
+    (OrganisationKind.ERSATZKASSE, _("Substitute health insurance funds (Ersatzkassen)")),
+    (OrganisationKind.KNAPPSCHAFT, _("Knappschaft")),
+    (OrganisationKind.ASSOCIATION, _("Associations (Verbände)")),
+    (OrganisationKind.OTHER, _("Other organisations")),
+]
+
+DISTRICT_KEY = re.compile(r"[0-9]{5}")
+
+_JSON_LD_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """``data`` as JSON that is safe inside a ``<script>`` element."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_LD_ESCAPES))  # noqa: S308
+
+
+def rows(manager, *, select=(), prefetch=()):
+    """The rows of an inline relation, joined and prefetched when they come
+    from the database (in a preview they are unsaved objects in memory)."""
+    queryset = manager.all()
+    if isinstance(queryset, models.QuerySet):
+        queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+    return list(queryset)
+
+
+class DistrictOverview:
+    """The responsibilities (“Federführung”) of cooperation fields in one
+    district, and whether the district has a Kommunale Gesundheitskonferenz.
+    A fixed number of queries, whatever the number of rows."""
+
+    def __init__(self, district, responsibilities):
+        self.district = district
+        self.responsibilities = list(responsibilities)
+
+    @classmethod
+    def for_pages(cls, district, field_pages):
+        rows = (
+            CooperationResponsibility.objects.filter(districts=district, page__in=field_pages)
+            .select_related("programme", "organisation", "page")
+            .order_by("page__path", "sort_order", "pk")
+        )
+        return cls(district, rows)
+
+    @classmethod
+    def for_site(cls, district, site=None):
+        """The overview across every live, public field page of ``site``
+        (of every site when it is ``None``)."""
+        field_pages = CooperationFieldPage.objects.live().public()
+        if site is not None:
+            field_pages = field_pages.in_site(site)
+        return cls.for_pages(district, field_pages)
+
+
+class DistrictOverviewMixin(RoutablePageMixin):
+    """Routes ``kreis/`` (a district chooser that works without JavaScript)
+    and ``kreis/<key>/`` (the overview of one district) on a page."""
+
+    overview_template = "b52_wagtail/cooperation/district_overview.html"
+
+    def get_overview(self, district):
+        """Override this to choose which responsibilities the overview shows."""
+        raise NotImplementedError
+
+    def get_districts(self):
+        return District.objects.filter(locale_id=self.locale_id)
+
+    def get_district_or_404(self, key, districts=None):
+        """The district with the key ``key``, looked up in ``districts`` when
+        given; unknown or malformed keys raise ``Http404``."""
+        district = None
+        if DISTRICT_KEY.fullmatch(key):
+            if districts is None:
+                district = self.get_districts().filter(key=key).first()
+            else:
+                district = next((d for d in districts if d.key == key), None)
+        if district is None:
+            raise Http404
+        return district
+
+    def get_overview_base_url(self, request):
+        """URL of the chooser route; a district's overview is this plus
+        ``<key>/``. ``None`` for a page that has no URL yet (preview)."""
+        page_url = self.get_url(request)
+        if not page_url:
+            return None
+        return page_url + self.reverse_subpage("district_chooser")
+
+    def get_district_form_context(self, request, selected=None, districts=None):
+        return {
+            "districts": list(self.get_districts()) if districts is None else districts,
+            "overview_base_url": self.get_overview_base_url(request),
+            "selected_district": selected,
+        }
+
+    @path("kreis/", name="district_chooser")
+    def district_chooser(self, request):
+        key = request.GET.get("district")
+        if key is not None:
+            district = self.get_district_or_404(key)
+            return redirect(self.get_overview_base_url(request) + district.key + "/")
+        return self.render(
+            request,
+            b52_overview=True,
+            template=self.overview_template,
+            context_overrides=self.get_district_form_context(request),
+        )
+
+    @path("kreis/<str:key>/", name="district_overview")
+    def district_overview(self, request, key):
+        districts = list(self.get_districts())
+        district = self.get_district_or_404(key, districts)
+        context = self.get_district_form_context(request, selected=district, districts=districts)
+        context["overview"] = self.get_overview(district)
+        return self.render(
+            request, b52_overview=True, template=self.overview_template, context_overrides=context
+        )
+
+
+class AbstractCooperationIndexPage(B52PageMixin, DistrictOverviewMixin, Page):
+    """The cooperation's self-description, its members, its Geschäftsstelle
+    and its fields. Subclasses re-declare ``template``."""
+
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("A short lead paragraph above the body.")
+    )
+    body = StreamField(CooperationStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    api_fields = [APIField("intro"), APIField("body")]
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if kwargs.get("b52_overview"):
+            return context
+        members = self.get_members()
+        context["member_groups"] = self.group_members(members)
+        context["field_cards"] = [
+            {"page": field_page, "url": field_page.get_url(request)}
+            for field_page in self.get_field_pages()
+        ]
+        context["structured_data"] = json_ld(self.get_structured_data(request, members))
+        context.update(self.get_district_form_context(request))
+        return context
+
+    def get_members(self):
+        """Member organisations, with their logos' renditions prefetched."""
+        return list(
+            Organisation.objects.filter(is_member=True, locale_id=self.locale_id)
+            .select_related("logo")
+            .prefetch_related("logo__renditions")
+        )
+
+    def group_members(self, members):
+        """``[(heading, [organisation, …]), …]`` in the order of ``MEMBER_GROUPS``."""
+        groups = {kind: [] for kind, _label in MEMBER_GROUPS}
+        for organisation in members:
+            groups.setdefault(organisation.kind, []).append(organisation)
+        return [(label, groups[kind]) for kind, label in MEMBER_GROUPS if groups[kind]]
+
+    def get_field_pages(self):
+        """The fields shown as teasers: live, public child field pages."""
+        return CooperationFieldPage.objects.child_of(self).live().public().order_by("path")
+
+    def get_overview(self, district):
+        field_pages = CooperationFieldPage.objects.live().public().descendant_of(self)
+        return DistrictOverview.for_pages(district, field_pages)
+
+    def get_structured_data(self, request, members):
+        """schema.org ``Organization`` of the cooperation (JSON-LD)."""
+        site_settings = B52Settings.for_request(request)
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": site_settings.name,
+            "alternateName": site_settings.short_name,
+        }
+        url = self.get_full_url(request)
+        if url:
+            data["url"] = url
+        if site_settings.office_street or site_settings.office_city:
+            data["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": site_settings.office_street,
+                "postalCode": site_settings.office_postcode,
+                "addressLocality": site_settings.office_city,
+                "addressCountry": "DE",
+            }
+        if site_settings.office_email:
+            data["email"] = site_settings.office_email
+        if site_settings.office_phone:
+            data["telephone"] = site_settings.office_phone
+        data["member"] = [
+            {"@type": "Organization", "name": organisation.name}
+            | ({"url": organisation.website} if organisation.website else {})
+            for organisation in members
+        ]
+        return data
+
+
+class CooperationIndexPage(AbstractCooperationIndexPage):
+    template = "b52_wagtail/cooperation/cooperation_index_page.html"
+
+    class Meta:
+        verbose_name = _("cooperation page")
+        verbose_name_plural = _("cooperation pages")
+
+
+class FundingPhaseStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("upcoming")
+    CURRENT = "current", _("current")
+    ENDED = "ended", _("ended")
+
+
+class AbstractCooperationFieldProgramme(Orderable):
+    programme = models.ForeignKey(
+        "b52_wagtail.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("programme")]
+
+    api_fields = [APIField("programme", serializer=ProgrammeSerializer())]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("programme of the field")
+        verbose_name_plural = _("programmes of the field")
+
+
+class AbstractCooperationResponsibility(Orderable, ClusterableModel):
+    """One row of the responsibilities table: a partner leads (“Federführung”)
+    a programme, or the field itself, in some districts."""
+
+    programme = models.ForeignKey(
+        "b52_wagtail.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: the lead applies to the cooperation field as a whole."),
+    )
+    organisation = models.ForeignKey(
+        "b52_wagtail.Organisation",
+        verbose_name=_("lead organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    districts = ParentalManyToManyField(
+        "b52_wagtail.District", verbose_name=_("districts"), related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("programme"), FieldPanel("organisation")]),
+        FieldPanel("districts", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("note"),
+    ]
+
+    api_fields = [
+        APIField("programme", serializer=ProgrammeSerializer()),
+        APIField("organisation", serializer=OrganisationSerializer()),
+        APIField("districts", serializer=DistrictListSerializer()),
+        APIField("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("lead responsibility")
+        verbose_name_plural = _("lead responsibilities")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.programme or self.page}"
+
+
+class AbstractCooperationFieldContact(Orderable):
+    contact = models.ForeignKey(
+        "b52_wagtail.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("contact")]
+
+    api_fields = [APIField("contact", serializer=ContactSerializer())]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+
+class AbstractCooperationFundingPhase(Orderable):
+    programme = models.ForeignKey(
+        "b52_wagtail.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("title"), max_length=255, help_text=_("For example “Neue Förderphase”.")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("note"),
+    ]
+
+    api_fields = [
+        APIField("title"),
+        APIField("programme", serializer=ProgrammeSerializer()),
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("funding phase")
+        verbose_name_plural = _("funding phases")
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date lies before the start date.")})
+
+    def get_status(self, today=None):
+        today = today or timezone.localdate()
+        if self.start_date and today < self.start_date:
+            return FundingPhaseStatus.UPCOMING
+        if self.end_date and self.end_date < today:
+            return FundingPhaseStatus.ENDED
+        return FundingPhaseStatus.CURRENT
+
+    @property
+    def status(self):
+        return self.get_status()
+
+
+class AbstractCooperationRelatedPage(Orderable):
+    related_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("related_page")]
+
+    api_fields = [APIField("related_page", serializer=PageLinkSerializer())]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("related page")
+        verbose_name_plural = _("related pages")
+
+
+class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
+    """A Kooperationsfeld. The concrete page adds the inline rows under the
+    related names ``programme_links``, ``responsibilities``,
+    ``funding_phases``, ``contact_links`` and ``related_pages``; a subclass
+    of this base defines its own inline models with the same names (see
+    ``AbstractCooperationResponsibility`` and friends) and re-declares
+    ``template``."""
+
+    teaser = models.TextField(
+        _("teaser"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences for the list of fields on the cooperation page."),
+    )
+    body = StreamField(CooperationStreamBlock(), verbose_name=_("body"), blank=True)
+    organisations = ParentalManyToManyField(
+        "b52_wagtail.Organisation",
+        verbose_name=_("participating organisations"),
+        blank=True,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+        FieldPanel("organisations", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("teaser"),
+        index.SearchField("body"),
+        index.RelatedFields("organisations", [index.SearchField("name")]),
+    ]
+
+    api_fields = [
+        APIField("teaser"),
+        APIField("body"),
+        APIField("organisations", serializer=OrganisationListSerializer()),
+    ]
+
+    # How many of the newest releases of the field's programmes to show.
+    news_limit = 3
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if kwargs.get("b52_overview"):
+            return context
+        programme_links = rows(self.programme_links, select=["programme__coordinator"])
+        context["programmes"] = [link.programme for link in programme_links]
+        context["responsibilities"] = rows(
+            self.responsibilities, select=["programme", "organisation"], prefetch=["districts"]
+        )
+        context["organisations"] = list(self.organisations.all())
+        context["funding_phases"] = rows(self.funding_phases, select=["programme"])
+        context["contacts"] = [
+            link.contact for link in rows(self.contact_links, select=["contact__organisation"])
+        ]
+        context["related_pages"] = self.get_related_pages()
+        context["latest_news"] = self.get_latest_news(request, context["programmes"])
+        context.update(self.get_district_form_context(request))
+        return context
+
+    def get_related_pages(self):
+        """The related pages chosen by editors that are live and public."""
+        links = list(self.related_pages.all())
+        if not links:
+            return []
+        visible = Page.objects.live().public().in_bulk([link.related_page_id for link in links])
+        return [visible[link.related_page_id] for link in links if link.related_page_id in visible]
+
+    def get_latest_news(self, request, programmes):
+        """``[{"page": …, "url": …, "date": …}, …]``: the newest news (press
+        releases, when the press app is installed) about the field's
+        programmes, from every source registered in ``b52_wagtail.content``."""
+        if not programmes:
+            return []
+        items = latest_news(programmes=[p.pk for p in programmes], limit=self.news_limit)
+        return [
+            {
+                "page": item,
+                "url": item.get_url(request),
+                "date": getattr(item, item.b52_news_date_field),
+            }
+            for item in items
+        ]
+
+    def get_overview(self, district):
+        return DistrictOverview.for_pages(district, type(self).objects.filter(pk=self.pk))
+
+
+class CooperationFieldPage(AbstractCooperationFieldPage):
+    template = "b52_wagtail/cooperation/cooperation_field_page.html"
+
+    content_panels = AbstractCooperationFieldPage.content_panels + [
+        InlinePanel("programme_links", heading=_("Programmes"), label=_("Programme")),
+        InlinePanel(
+            "responsibilities",
+            heading=_("Lead responsibilities (Federführung)"),
+            label=_("Lead responsibility"),
+        ),
+        InlinePanel("funding_phases", heading=_("Funding phases"), label=_("Funding phase")),
+        InlinePanel("contact_links", heading=_("Contacts"), label=_("Contact")),
+        InlinePanel(
+            "related_pages",
+            heading=_("Related content"),
+            label=_("Related page"),
+            help_text=_("The newest press releases of the field's programmes appear on their own."),
+        ),
+    ]
+
+    search_fields = AbstractCooperationFieldPage.search_fields + [
+        index.RelatedFields(
+            "programme_links",
+            [index.RelatedFields("programme", [index.SearchField("name")])],
+        ),
+    ]
+
+    api_fields = AbstractCooperationFieldPage.api_fields + [
+        APIField("programme_links"),
+        APIField("responsibilities"),
+        APIField("funding_phases"),
+        APIField("contact_links"),
+        APIField("related_pages"),
+    ]
+
+    class Meta:
+        verbose_name = _("cooperation field")
+        verbose_name_plural = _("cooperation fields")
+
+
+class CooperationFieldProgramme(AbstractCooperationFieldProgramme):
+    page = ParentalKey(CooperationFieldPage, related_name="programme_links")
+
+
+class CooperationResponsibility(AbstractCooperationResponsibility):
+    page = ParentalKey(CooperationFieldPage, related_name="responsibilities")
+
+
+class CooperationFieldContact(AbstractCooperationFieldContact):
+    page = ParentalKey(CooperationFieldPage, related_name="contact_links")
+
+
+class CooperationFundingPhase(AbstractCooperationFundingPhase):
+    page = ParentalKey(CooperationFieldPage, related_name="funding_phases")
+
+
+class CooperationRelatedPage(AbstractCooperationRelatedPage):
+    page = ParentalKey(CooperationFieldPage, related_name="related_pages")
