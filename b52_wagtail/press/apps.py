@@ -7,3 +7,9 @@ class B52PressConfig(AppConfig):
     label = "b52_press"
     verbose_name = _("B 52 press releases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ..content import register_news_source
+        from .models import PressReleasePage
+
+        register_news_source(PressReleasePage)

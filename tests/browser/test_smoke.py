@@ -6,6 +6,7 @@ import pytest
 # answer 200 and must have no axe-core violations.
 DEMO_PAGES = [
     "/",
+    "/presse/",
 ]
 
 
