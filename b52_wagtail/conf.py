@@ -28,6 +28,34 @@ DEFAULTS = {
     "PRIVATE_STORAGE": "b52_private",
     # Origins allowed to frame the embed views (frame-ancestors / CORS).
     "EMBED_ORIGINS": [],
+    # Application forms (b52_wagtail.applications).
+    # Upload limits: bytes per file, bytes per application, number of files.
+    "APPLICATION_MAX_FILE_SIZE": 10 * 1024 * 1024,
+    "APPLICATION_MAX_TOTAL_SIZE": 25 * 1024 * 1024,
+    "APPLICATION_MAX_FILES": 5,
+    # Images with more pixels are refused before they are decoded.
+    "APPLICATION_MAX_IMAGE_PIXELS": 40_000_000,
+    # Characters of the short summary (Kurzzusammenfassung).
+    "APPLICATION_SUMMARY_MAX_LENGTH": 3000,
+    # A form posted sooner than this many seconds after it was rendered is
+    # treated as spam (looks like success, is flagged, sends no mail).
+    "APPLICATION_MIN_SECONDS": 3,
+    # Per-client rate limit of form POSTs: at most RATE_LIMIT per RATE_WINDOW
+    # seconds, counted in the cache named by APPLICATION_CACHE (use a shared
+    # cache such as Redis when the site runs more than one process).
+    "APPLICATION_RATE_LIMIT": 10,
+    "APPLICATION_RATE_WINDOW": 60,
+    "APPLICATION_CACHE": "default",
+    # Number of reverse proxies in front of the site that append to
+    # X-Forwarded-For. 0: the client is REMOTE_ADDR and the header is ignored.
+    "TRUSTED_PROXY_COUNT": 0,
+    # Days after the call's deadline before b52_purge_applications deletes
+    # its submissions, attachments and mails.
+    "APPLICATION_RETENTION_DAYS": 365,
+    # Mail delivery: attempts before a mail stays "failed", and the first
+    # retry delay in seconds (doubled on every attempt, at most 6 hours).
+    "APPLICATION_MAIL_MAX_ATTEMPTS": 8,
+    "APPLICATION_MAIL_RETRY_DELAY": 60,
 }
 
 STANDALONE_BASE_TEMPLATE = "b52_wagtail/base.html"

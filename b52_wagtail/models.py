@@ -319,6 +319,15 @@ class B52Settings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    privacy_notice_version = models.CharField(
+        _("version of the privacy notice"),
+        max_length=40,
+        default="1",
+        help_text=_(
+            "Change it whenever the privacy notice changes: every application "
+            "records the version its applicant consented to."
+        ),
+    )
 
     select_related = ["logo", "office_organisation", "default_contact__organisation"]
 
@@ -339,6 +348,7 @@ class B52Settings(BaseSiteSetting):
         ),
         FieldPanel("default_contact"),
         FieldPanel("privacy_policy_page"),
+        FieldPanel("privacy_notice_version"),
     ]
 
     class Meta:

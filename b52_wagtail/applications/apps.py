@@ -7,3 +7,6 @@ class B52ApplicationsConfig(AppConfig):
     label = "b52_applications"
     verbose_name = _("B 52 applications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (deletes stored files with their rows)

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",  # the sitemap.xml template of wagtail.contrib.sitemaps
     "wagtail.contrib.table_block",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
@@ -127,3 +128,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 B52_EMBED_ORIGINS = []
+
+# Application forms: an expired CSRF token gets an explanatory page that
+# shows the typed texts again (b52_wagtail.applications).
+CSRF_FAILURE_VIEW = "b52_wagtail.applications.views.csrf_failure"

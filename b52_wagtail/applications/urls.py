@@ -1,0 +1,12 @@
+"""Non-page views of the applications app, mounted by ``b52_wagtail.urls``
+at ``/b52/applications/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "b52_applications"
+
+urlpatterns = [
+    path("attachments/<int:pk>/", views.download_attachment, name="attachment"),
+]

@@ -1,0 +1,100 @@
+"""Concurrent submissions: every one is stored, receipt numbers are unique,
+consecutive and gap-free. On PostgreSQL the threads really run at the same
+time (the counter row lock orders them); on SQLite, which has one writer,
+they are serialised (CI runs this file on PostgreSQL too)."""
+
+import os
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from b52_wagtail.applications.models import ApplicationSubmission, MailDelivery
+
+from .utils import make_call, make_form_page, pdf, valid_data
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+THREADS = 50
+
+
+def run_in_threads(page, payloads):
+    """POST every payload from its own thread (own client, own connection)."""
+    serialise = threading.Lock() if connection.vendor == "sqlite" else None
+    barrier = threading.Barrier(len(payloads))
+    results, errors = [None] * len(payloads), []
+
+    def worker(index, payload):
+        try:
+            barrier.wait(timeout=60)
+            client = Client()
+            data = {**payload, "attachments": [pdf(f"bogen-{index}.pdf")]}
+            if serialise:
+                with serialise:
+                    response = client.post(page.url, data)
+            else:
+                response = client.post(page.url, data)
+            results[index] = response.status_code
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(index, payload))
+        for index, payload in enumerate(payloads)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    return results
+
+
+@pytest.fixture
+def page(settings):
+    from wagtail.models import Site
+
+    settings.B52_APPLICATION_RATE_LIMIT = 0
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    return make_form_page(make_call(home))
+
+
+@pytest.fixture
+def district(db):
+    from b52_wagtail.models import District
+
+    return District.objects.get(key="08117")
+
+
+def test_50_concurrent_submissions_get_50_consecutive_receipt_numbers(page, district):
+    statuses = run_in_threads(page, [valid_data(district) for _ in range(THREADS)])
+    assert statuses == [200] * THREADS
+    numbers = sorted(ApplicationSubmission.objects.values_list("receipt_number", flat=True))
+    assert numbers == [f"B52-2026-{n:04d}" for n in range(1, THREADS + 1)]
+    assert MailDelivery.objects.filter(state="sent").count() == 2 * THREADS
+
+
+def test_a_double_click_in_parallel_stores_one_application(page, district):
+    payload = valid_data(district)
+    statuses = run_in_threads(page, [payload] * 5)
+    assert statuses == [200] * 5
+    submission = ApplicationSubmission.objects.get()
+    assert submission.receipt_number == "B52-2026-0001"
+    assert submission.attachments.count() == 1
+    from .utils import stored_files
+
+    assert len(stored_files()) == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+def test_on_postgresql_the_threads_really_overlap(page, district):
+    """Without the counter row lock this would give duplicate numbers."""
+    assert connection.vendor == "postgresql"
+    statuses = run_in_threads(page, [valid_data(district) for _ in range(THREADS)])
+    assert statuses == [200] * THREADS
+    numbers = list(ApplicationSubmission.objects.values_list("receipt_number", flat=True))
+    assert len(set(numbers)) == THREADS

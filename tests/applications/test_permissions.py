@@ -1,0 +1,383 @@
+"""Reading applications is its own permission: page editors do not get it,
+the jury of one call does not read another call's applications."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from openpyxl import load_workbook
+from wagtail.models import GroupPagePermission, PageLogEntry
+
+from b52_wagtail.applications.models import ApplicationSubmission, Attachment
+from b52_wagtail.applications.storage import private_storage
+
+from .test_form import submit
+from .utils import make_call, make_form_page, pdf, pdf_bytes, valid_data
+
+pytestmark = pytest.mark.django_db
+
+
+def make_group(name, *codenames):
+    group = Group.objects.create(name=name)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "b52_applications"],
+            codename__in=("access_admin", *codenames),
+        )
+    )
+    return group
+
+
+def make_user(django_user_model, name, *groups, **extra):
+    user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw", **extra)
+    user.groups.add(*groups)
+    return user
+
+
+@pytest.fixture
+def users(django_user_model, home, form_page, call):
+    editors = make_group("Redaktion")
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=editors, page=home, permission=Permission.objects.get(codename=codename)
+        )
+    jury = make_group("Jury 2026", "view_applications")
+    other_jury = make_group("Jury 2027", "view_applications")
+    office = make_group("Geschäftsstelle", "view_all_applications", "change_applicationsubmission")
+    form_page.reviewer_groups = [jury]
+    form_page.save_revision().publish()
+    other_page = make_form_page(
+        make_call(home, edition=2027, slug="ausschreibung-2027"), slug="bewerbung-2027"
+    )
+    other_page.reviewer_groups = [other_jury]
+    other_page.save_revision().publish()
+    return {
+        "editor": make_user(django_user_model, "editor", editors),
+        "jury": make_user(django_user_model, "jury", jury),
+        "other_jury": make_user(django_user_model, "other_jury", other_jury),
+        "jury_editor": make_user(django_user_model, "jury_editor", jury, editors),
+        "office": make_user(django_user_model, "office", office),
+        "admin": make_user(django_user_model, "admin", is_superuser=True, is_staff=True),
+    }
+
+
+@pytest.fixture
+def submission(client, form_page, district):
+    submit(client, form_page, valid_data(district))
+    return ApplicationSubmission.objects.get()
+
+
+def attachment_url(submission):
+    return reverse("b52_applications:attachment", args=[submission.attachments.get().pk])
+
+
+# Attachments ---------------------------------------------------------------------
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(client, submission):
+    response = client.get(attachment_url(submission))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+
+
+@pytest.mark.parametrize("who", ["editor", "other_jury"])
+def test_users_without_the_permission_on_this_page_get_403(client, users, submission, who):
+    client.force_login(users[who])
+    response = client.get(attachment_url(submission))
+    assert response.status_code == 403
+    assert b"%PDF" not in response.content
+
+
+@pytest.mark.parametrize("who", ["jury", "jury_editor", "office", "admin"])
+def test_allowed_users_get_the_file_as_an_attachment(client, users, submission, who):
+    client.force_login(users[who])
+    attachment = submission.attachments.get()
+    response = client.get(attachment_url(submission))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    with private_storage.open(attachment.file.name) as handle:
+        assert body == handle.read()
+    assert body.startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"bewerbungsbogen.pdf\"; filename*=UTF-8''bewerbungsbogen.pdf"
+    )
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_hostile_name_gives_a_safe_content_disposition(client, users, form_page, district):
+    name = 'Bewerbung "Süd"; filename=evil.html;.pdf'
+    submit(client, form_page, valid_data(district), files=[pdf(name)])
+    client.force_login(users["office"])
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == name
+    response = client.get(reverse("b52_applications:attachment", args=[attachment.pk]))
+    header = response["Content-Disposition"]
+    assert header == (
+        'attachment; filename="Bewerbung_S_d_filename_evil.html_.pdf"; '
+        "filename*=UTF-8''Bewerbung%20%22S%C3%BCd%22%3B%20filename%3Devil.html%3B.pdf"
+    )
+    assert "\r" not in header and "\n" not in header
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/b52/applications/attachments/..%2f..%2fsettings.py",
+        "/b52/applications/attachments/../../settings.py",
+        "/b52/applications/attachments/%2e%2e/",
+        "/b52/applications/attachments/999999/",
+    ],
+)
+def test_paths_outside_the_attachments_are_404(client, users, submission, path):
+    client.force_login(users["admin"])
+    assert client.get(path).status_code == 404
+
+
+def test_a_stored_name_outside_the_folder_is_never_served(client, users, submission):
+    attachment = submission.attachments.get()
+    Attachment.objects.filter(pk=attachment.pk).update(file="../../settings.py")
+    client.force_login(users["admin"])
+    assert client.get(attachment_url(submission)).status_code == 404
+
+
+def test_the_private_storage_has_no_public_url(submission, settings):
+    # The example site configures the private storage without a base URL.
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location="/tmp/b52-private-test", base_url=None)  # noqa: S108
+    assert not settings.MEDIA_URL.startswith("/b52")
+    attachment = submission.attachments.get()
+    assert attachment.file.name.startswith("b52-applications/")
+    assert storage.base_url is None or storage.base_url.startswith(settings.MEDIA_URL)
+
+
+# Wagtail's submissions views --------------------------------------------------------
+
+
+def test_a_page_editor_cannot_list_or_export_the_submissions(client, users, submission):
+    client.force_login(users["editor"])
+    page_id = submission.page_id
+    listing = reverse("wagtailforms:list_submissions", args=[page_id])
+    assert client.get(listing).status_code == 403
+    assert client.get(listing + "?export=xlsx").status_code == 403
+    assert client.get(listing + "?export=csv").status_code == 403
+    # Wagtail's own delete view answers "no permission" with a redirect to
+    # the dashboard; nothing is shown or deleted.
+    delete = reverse("wagtailforms:delete_submissions", args=[page_id])
+    query = f"?selected-submissions={submission.pk}"
+    for response in (client.get(delete + query), client.post(delete + query)):
+        assert response.status_code in (302, 403)
+        assert "B52-2026-0001" not in response.content.decode()
+    assert ApplicationSubmission.objects.count() == 1
+    forms_index = client.get(reverse("wagtailforms:index"))
+    assert "Bewerbung 2026" not in forms_index.content.decode()
+
+
+def test_a_page_editor_can_still_edit_the_form_page(client, users, form_page):
+    client.force_login(users["editor"])
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[form_page.pk]))
+    assert response.status_code == 200
+    # … but does not see who may read the applications.
+    assert 'name="reviewer_groups"' not in response.content.decode()
+
+
+def test_the_office_sees_and_sets_the_reviewer_groups(client, users, form_page):
+    client.force_login(users["office"])
+    GroupPagePermission.objects.create(
+        group=users["office"].groups.get(),
+        page=form_page,
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[form_page.pk]))
+    assert 'name="reviewer_groups"' in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["jury", "office", "admin"])
+def test_allowed_users_list_the_submissions(client, users, submission, who):
+    client.force_login(users[who])
+    response = client.get(reverse("wagtailforms:list_submissions", args=[submission.page_id]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "B52-2026-0001" in content
+    assert reverse("b52_applications_admin:detail", args=[submission.pk]) in content
+
+
+def test_the_jury_of_another_call_gets_403(client, users, submission):
+    client.force_login(users["other_jury"])
+    listing = reverse("wagtailforms:list_submissions", args=[submission.page_id])
+    assert client.get(listing).status_code == 403
+    detail = reverse("b52_applications_admin:detail", args=[submission.pk])
+    assert client.get(detail).status_code == 403
+
+
+# Detail, status, menu ----------------------------------------------------------------
+
+
+def test_the_detail_view_needs_the_permission(client, users, submission):
+    detail = reverse("b52_applications_admin:detail", args=[submission.pk])
+    client.force_login(users["editor"])
+    assert client.get(detail).status_code == 403
+    client.force_login(users["jury"])
+    response = client.get(detail)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Gesund altern in Salach" in content
+    assert attachment_url(submission) in content
+    # Jury members read, they do not change the status.
+    assert 'name="status"' not in content
+
+
+def test_the_detail_shows_each_mails_state(client, users, submission):
+    from b52_wagtail.applications.models import MailDelivery
+
+    MailDelivery.objects.filter(submission=submission, kind="confirmation").update(
+        state="failed", attempts=3, last_error="SMTPServerDisconnected: down"
+    )
+    client.force_login(users["office"])
+    content = client.get(reverse("b52_applications_admin:detail", args=[submission.pk])).content
+    content = content.decode()
+    assert "Bestätigung an den Bewerber" in content
+    assert "Fehlgeschlagen" in content
+    assert "SMTPServerDisconnected: down" in content
+
+
+def test_a_status_change_needs_the_change_permission_and_is_logged_without_personal_data(
+    client, users, submission
+):
+    url = reverse("b52_applications_admin:status", args=[submission.pk])
+    client.force_login(users["jury"])
+    assert client.post(url, {"status": "shortlisted"}).status_code == 403
+    client.force_login(users["office"])
+    response = client.post(url, {"status": "shortlisted"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "shortlisted"
+    entry = PageLogEntry.objects.get(action="b52_applications.status")
+    assert entry.page_id == submission.page_id
+    assert entry.user == users["office"]
+    message = str(entry.message)
+    assert "B52-2026-0001" in message
+    assert "In der engeren Wahl" in message
+    text = message + str(entry.data)
+    for private in ("Anna", "Salach", "anna.muster", "07162", "Gesund altern"):
+        assert private not in text
+
+
+def test_the_applications_menu_and_index_follow_the_permission(client, users, submission):
+    index = reverse("b52_applications_admin:index")
+    client.force_login(users["editor"])
+    assert client.get(index).status_code == 403
+    assert index not in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(users["jury"])
+    response = client.get(index)
+    assert response.status_code == 200
+    assert "Bewerbung 2026" in response.content.decode()
+    assert "Bewerbung 2027" not in response.content.decode()
+    assert index in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def formula_submission(client, form_page, district):
+    data = valid_data(
+        district,
+        project_title='=HYPERLINK("http://evil.example","klick")',
+        applicant_name="+cmd|' /C calc'!A0",
+        contact_name="@SUM(1+1)",
+        summary="-2+3\nZeile zwei <script>alert(1)</script> Ä ß 😀",
+    )
+    submit(client, form_page, data)
+    return ApplicationSubmission.objects.get()
+
+
+def test_the_xlsx_export_writes_formulas_as_strings_and_is_logged(
+    client, users, formula_submission
+):
+    client.force_login(users["office"])
+    url = reverse("wagtailforms:list_submissions", args=[formula_submission.page_id])
+    response = client.get(url + "?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows())
+    headings = [cell.value for cell in rows[0]]
+    cells = dict(zip(headings, rows[1], strict=True))
+    title = cells["Projekttitel"]
+    assert title.value == '=HYPERLINK("http://evil.example","klick")'
+    assert title.data_type == "s"
+    assert cells["Kommune oder Arbeitsgemeinschaft"].data_type == "s"
+    assert cells["Kurzzusammenfassung"].value == (
+        "-2+3\nZeile zwei <script>alert(1)</script> Ä ß 😀"
+    )
+    assert cells["Eingangsnummer"].value == "B52-2026-0001"
+    entry = PageLogEntry.objects.get(action="b52_applications.export")
+    assert entry.data == {"format": "xlsx", "count": 1}
+    assert "HYPERLINK" not in str(entry.message)
+
+
+def test_the_csv_export_neutralises_formulas(client, users, formula_submission):
+    client.force_login(users["office"])
+    url = reverse("wagtailforms:list_submissions", args=[formula_submission.page_id])
+    response = client.get(url + "?export=csv")
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["Projekttitel"] == '\'=HYPERLINK("http://evil.example","klick")'
+    assert rows[0]["Kommune oder Arbeitsgemeinschaft"] == "'+cmd|' /C calc'!A0"
+    assert rows[0]["Ansprechperson"] == "'@SUM(1+1)"
+    assert rows[0]["Kurzzusammenfassung"].startswith("'-2+3\nZeile zwei")
+    assert rows[0]["Kurzzusammenfassung"].endswith("Ä ß 😀")
+    assert PageLogEntry.objects.filter(action="b52_applications.export").count() == 1
+
+
+def test_markup_is_escaped_in_the_admin_list_and_detail(client, users, formula_submission):
+    client.force_login(users["office"])
+    listing = client.get(
+        reverse("wagtailforms:list_submissions", args=[formula_submission.page_id])
+    ).content.decode()
+    detail = client.get(
+        reverse("b52_applications_admin:detail", args=[formula_submission.pk])
+    ).content.decode()
+    for content in (listing, detail):
+        assert "<script>alert(1)</script>" not in content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_spam_is_hidden_from_the_list_unless_asked_for(client, users, form_page, district):
+    submit(client, form_page, valid_data(district))
+    submit(client, form_page, valid_data(district, b52_homepage="x", project_title="Werbung"))
+    client.force_login(users["office"])
+    url = reverse("wagtailforms:list_submissions", args=[form_page.pk])
+    assert "Werbung" not in client.get(url).content.decode()
+    assert "Werbung" in client.get(url + "?status=spam").content.decode()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, users, form_page, district, django_assert_num_queries, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.B52_APPLICATION_RATE_LIMIT = 0
+    client.force_login(users["office"])
+    url = reverse("wagtailforms:list_submissions", args=[form_page.pk])
+
+    def count(n):
+        while ApplicationSubmission.objects.count() < n:
+            submit(
+                client, form_page, valid_data(district), files=[pdf(), pdf("b.pdf", pdf_bytes())]
+            )
+        client.get(url)  # warm caches (site settings, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count(2)
+    large = count(15)
+    assert small == large
+    with django_assert_num_queries(large):
+        client.get(url)
