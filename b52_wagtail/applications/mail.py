@@ -73,7 +73,8 @@ def build_notification(submission):
         }
         subject = gettext("New application %(receipt)s") % {"receipt": submission.receipt_number}
         if page.subject:
-            subject = f"{page.subject} ({submission.receipt_number})"
+            # One line: a line break would make Django refuse to send it.
+            subject = " ".join(f"{page.subject} ({submission.receipt_number})".split())
         body = render_to_string("b52_wagtail/applications/mail/notification.txt", context)
     return EmailMessage(
         subject=subject,

@@ -11,8 +11,10 @@ form page:
 * superusers: everything.
 
 Changing an application's status needs ``b52_applications.change_applicationsubmission``
-on top. Only users with ``view_all_applications`` see and change the reviewer
-groups of a form page in the page editor.
+on top; deleting applications (Wagtail's delete view, deleting the form page
+or a page above it) needs ``b52_applications.delete_applicationsubmission``.
+Only users with ``view_all_applications`` see and change the reviewer groups
+of a form page in the page editor.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 VIEW = "b52_applications.view_applications"
 VIEW_ALL = "b52_applications.view_all_applications"
 CHANGE = "b52_applications.change_applicationsubmission"
+DELETE = "b52_applications.delete_applicationsubmission"
 
 
 def _is_admin_user(user):
@@ -44,6 +47,10 @@ def can_view_applications(user, page):
 
 def can_change_status(user, page):
     return can_view_applications(user, page) and (user.is_superuser or user.has_perm(CHANGE))
+
+
+def can_delete_applications(user, page):
+    return can_view_applications(user, page) and (user.is_superuser or user.has_perm(DELETE))
 
 
 def application_page_models():

