@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -389,7 +389,8 @@ class ApplicationForm(BaseForm):
         for name, field in self.fields.items():
             if name in self.errors and name not in {TOKEN_FIELD, RENDERED_FIELD, HONEYPOT_FIELD}:
                 for message in self.errors[name]:
-                    items.append((f"id_{name}", field.label, message))
+                    # The consent label holds a link: no link inside the summary's link.
+                    items.append((f"id_{name}", strip_tags(field.label), message))
         return items
 
     def visible_fields(self):

@@ -633,3 +633,17 @@ def test_a_resubmission_after_the_deadline_still_shows_its_receipt(client, home,
         response = submit(client, page, data)
     assert "B52-2026-0001" in response.content.decode()
     assert ApplicationSubmission.objects.count() == 1
+
+
+def test_the_error_summary_names_the_consent_field_without_a_nested_link(client, form_page, home):
+    privacy = home.add_child(instance=Page(title="Datenschutz", slug="datenschutz"))
+    site_settings = B52Settings.for_site(form_page.get_site())
+    site_settings.privacy_policy_page = privacy
+    site_settings.save()
+    response = client.post(
+        form_page.url, {"b52_token": str(uuid.uuid4()), "b52_rendered": rendered()}
+    )
+    assert response.status_code == 200
+    summary = response.content.decode().split('id="b52-error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_consent"' in summary
+    assert 'href="/datenschutz/"' not in summary

@@ -21,6 +21,34 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# The site runs behind one reverse proxy (SECURE_PROXY_SSL_HEADER above): the
+# rate limit of the application forms counts the address that proxy saw.
+B52_TRUSTED_PROXY_COUNT = int(os.environ.get("B52_TRUSTED_PROXY_COUNT", "1"))
+
+# A cache shared by all processes (rate limit, fragment cache): Redis when
+# REDIS_URL is set, else the database (run `manage.py createcachetable`).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "b52_cache",
+        }
+    }
+
+# A hanging mail server must not hold the applicant's request; failed mails
+# are retried by `manage.py b52_retry_mail` (cron, see docs/operations.md).
+EMAIL_TIMEOUT = 10
+# Uploads above this size go to a temporary file, not memory; cap the request
+# body in the web server too (nginx: client_max_body_size 30m).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 }
