@@ -1,9 +1,0 @@
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
-
-urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
-    path("b52/", include("b52_wagtail.urls")),
-    path("", include(wagtail_urls)),
-]
