@@ -1,10 +1,24 @@
 """Wagtail API v2 for the installed b52_wagtail apps, mounted by
-``b52_wagtail.urls`` under ``api/``: ``/b52/api/v2/pages/`` etc."""
+``b52_wagtail.urls`` under ``api/``: ``/b52/api/v2/pages/`` etc.
 
-from django.urls import path
+With ``b52_wagtail.applications`` installed, the JSON form API too:
+``/b52/api/forms/<page_id>/`` (namespace ``b52_api_forms``)."""
+
+from django.apps import apps
+from django.urls import include, path
 
 from .api import api_router
 
 urlpatterns = [
     path("v2/", api_router.urls),
 ]
+
+if apps.is_installed("b52_wagtail.applications"):
+    from .forms_api import form_view
+
+    urlpatterns.append(
+        path(
+            "forms/",
+            include(([path("<int:page_id>/", form_view, name="form")], "b52_api_forms")),
+        )
+    )

@@ -1,0 +1,218 @@
+"""The JSON form API: a headless front end shows and submits an application
+form (``b52_wagtail.applications``) through the same form class, the same
+rules and the same ``process_form_submission()`` as the HTML page.
+
+Mounted by ``urls.py`` only when the applications app is installed.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
+from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
+
+from ..applications.forms import ACCEPT, HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD
+from ..applications.models import AbstractApplicationFormPage
+from ..applications.ratelimit import rate_limit_exceeded
+from ..conf import b52_settings
+
+HIDDEN_FIELDS = (TOKEN_FIELD, RENDERED_FIELD)
+FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+# Not CSRF-protected on purpose: the form is public and anonymous, and a
+# submission carries no ambient authority (no session, no login, nothing a
+# forged request could do that the attacker cannot do directly). What a CSRF
+# token would add is done by the form itself: the idempotency token, the
+# signed render time and the per-client rate limit.
+@csrf_exempt
+def form_view(request, page_id):
+    """``GET``: the form as JSON; ``POST``: submit it (multipart/form-data);
+    ``OPTIONS``: the CORS preflight."""
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = "GET, POST, OPTIONS"
+        return with_cors(request, response, preflight=True)
+    if request.method not in ("GET", "HEAD", "POST"):
+        response = JsonResponse({"detail": gettext("Method not allowed.")}, status=405)
+        response["Allow"] = "GET, POST, OPTIONS"
+        return with_cors(request, response)
+    page = get_form_page(page_id)
+    if request.method == "POST":
+        response = submit(request, page)
+    else:
+        response = JsonResponse(describe(request, page))
+    # Every answer is for this client only (fresh tokens, receipts).
+    add_never_cache_headers(response)
+    return with_cors(request, response)
+
+
+def get_form_page(page_id):
+    """The live, public application form page with this id, or 404."""
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    if not isinstance(page, AbstractApplicationFormPage):
+        raise Http404
+    return page
+
+
+# CORS --------------------------------------------------------------------------
+
+
+def allowed_origin(request):
+    origin = request.headers.get("Origin")
+    if not origin:
+        return None
+    allowed = {entry.rstrip("/").lower() for entry in b52_settings.EMBED_ORIGINS}
+    return origin if origin.rstrip("/").lower() in allowed else None
+
+
+def with_cors(request, response, preflight=False):
+    """CORS headers for the origins of ``B52_EMBED_ORIGINS`` only; any other
+    origin gets none (its browser refuses to read the answer)."""
+    patch_vary_headers(response, ["Origin"])
+    origin = allowed_origin(request)
+    if origin is None:
+        return response
+    response["Access-Control-Allow-Origin"] = origin
+    if preflight:
+        response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
+        response["Access-Control-Max-Age"] = "3600"
+    return response
+
+
+# GET ---------------------------------------------------------------------------
+
+
+def describe(request, page):
+    form = page.get_form(page=page, user=request.user, request=request)
+    call = page.get_call()
+    accepts = page.accepts_applications()
+    privacy_page = page.get_privacy_policy_page(request)
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "intro": expand_db_html(page.intro),
+        "accepts_applications": accepts,
+        "closed_message": None if accepts else form.closed_message(),
+        "application_start": iso(call.application_start) if call else None,
+        "deadline": iso(call.deadline) if call else None,
+        "privacy_policy_url": privacy_page.get_full_url(request) if privacy_page else None,
+        "fields": [
+            describe_field(form[name])
+            for name in form.fields
+            if name not in HIDDEN_FIELDS and name != HONEYPOT_FIELD
+        ],
+        "hidden_fields": {name: form.initial[name] for name in HIDDEN_FIELDS},
+        "honeypot_field": {"name": HONEYPOT_FIELD, "label": str(form.fields[HONEYPOT_FIELD].label)},
+        "upload_limits": {
+            "max_files": b52_settings.APPLICATION_MAX_FILES,
+            "max_file_size": b52_settings.APPLICATION_MAX_FILE_SIZE,
+            "max_total_size": b52_settings.APPLICATION_MAX_TOTAL_SIZE,
+            "accept": ACCEPT.split(","),
+        },
+    }
+
+
+def describe_field(bound_field):
+    field = bound_field.field
+    widget = field.widget
+    described = {
+        "name": bound_field.name,
+        "label": plain(field.label),
+        "type": getattr(widget, "input_type", None) or bound_field.widget_type,
+        "widget": bound_field.widget_type,
+        "required": field.required,
+        "help_text": plain(field.help_text) or None,
+        "max_length": getattr(field, "max_length", None),
+        "multiple": bool(getattr(widget, "allow_multiple_selected", False)),
+        "choices": None,
+    }
+    choices = getattr(widget, "choices", None)
+    if choices is not None:
+        # The widget's choices: what the HTML form offers (e.g. only the
+        # applicant types the call admits), without the empty placeholder.
+        described["choices"] = [
+            {"value": str(value), "label": str(label)}
+            for value, label in choices
+            if str(value) != ""
+        ]
+    return described
+
+
+def plain(text):
+    """Labels and help texts as plain text. Only the package's own markup
+    (the consent label's link) is stripped; editors' texts are returned as
+    typed, and the front end escapes them."""
+    if not text:
+        return ""
+    return strip_tags(text) if isinstance(text, SafeData) else str(text)
+
+
+def iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# POST --------------------------------------------------------------------------
+
+
+def submit(request, page):
+    """The steps of ``AbstractApplicationFormPage.serve()`` with JSON answers."""
+    if rate_limit_exceeded(request, page):
+        return JsonResponse(
+            {
+                "detail": gettext(
+                    "This form has been sent too often from your connection in a short time. "
+                    "Please wait a minute and then send it again."
+                )
+            },
+            status=429,
+        )
+    if not request.content_type.startswith(FORM_CONTENT_TYPES):
+        return JsonResponse(
+            {
+                "errors": {},
+                "non_field_errors": [gettext("Please send the form as multipart/form-data.")],
+            },
+            status=415,
+        )
+    stored = page.stored_submission_for(request.POST.get(TOKEN_FIELD))
+    if stored is not None:
+        # A resubmission (retry after a lost answer, double click): the
+        # stored receipt again, even after the deadline.
+        return receipt(stored, status=200)
+    form = page.get_form(request.POST, request.FILES, page=page, user=request.user, request=request)
+    if form.is_valid():
+        if form.is_spam:
+            page.process_spam(form)
+            return spam_answer()
+        return receipt(page.process_form_submission(form), status=201)
+    if form.is_spam:
+        # A bot learns nothing from error messages.
+        return spam_answer()
+    errors = {
+        name: list(messages) for name, messages in form.errors.items() if name != NON_FIELD_ERRORS
+    }
+    return JsonResponse(
+        {"errors": errors, "non_field_errors": list(form.non_field_errors())}, status=400
+    )
+
+
+def receipt(submission, status):
+    return JsonResponse(
+        {"receipt_number": submission.receipt_number, "submitted_at": iso(submission.submit_time)},
+        status=status,
+    )
+
+
+def spam_answer():
+    """What the HTML form shows a bot: the thank-you without a receipt
+    number. Same status and keys as a success, so nothing tells a bot which
+    check caught it; a person caught by mistake sees no receipt number and
+    can ask the office (the flagged row is kept)."""
+    return JsonResponse({"receipt_number": None, "submitted_at": iso(timezone.now())}, status=201)
