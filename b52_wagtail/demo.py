@@ -8,9 +8,11 @@ looks up what it made before (by slug or a natural key) and updates it.
 import datetime
 import io
 
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
@@ -86,6 +88,69 @@ def make_image(title, colour, size=(640, 360), text=None):
     canvas.save(buffer, "PNG")
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:60]
     return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{slug}.png"))
+
+
+def child_page(parent, model, slug, **fields):
+    """The child page ``slug`` of ``parent``, created or updated with
+    ``fields`` (saved, not published: call ``publish(page)``)."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+    return page
+
+
+def publish(page):
+    page.save_revision().publish()
+    return page
+
+
+def minimal_pdf(lines):
+    """A small, valid one-page PDF showing ``lines`` (Helvetica, WinAnsi)."""
+
+    def pdf_string(text):
+        raw = text.encode("cp1252", "replace")
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    content = b"BT /F1 11 Tf 56 780 Td 14 TL\n"
+    for line in lines:
+        content += pdf_string(line) + b" Tj T*\n"
+    content += b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def make_document(title, filename, lines=None):
+    """The demo document ``title`` (a generated PDF), created once."""
+    Document = get_document_model()
+    existing = Document.objects.filter(title=title).first()
+    if existing:
+        return existing
+    pdf = ContentFile(minimal_pdf(lines or [title]), name=filename)
+    return Document.objects.create(title=title, file=pdf)
 
 
 def build(root, state):

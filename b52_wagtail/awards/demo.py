@@ -11,11 +11,9 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
-from ..demo import make_image
+from ..demo import child_page, make_document, make_image
 from ..models import ApplicantType, District
 from .models import (
     AwardCallDocument,
@@ -93,60 +91,12 @@ def berlin(date, hour=0, minute=0):
     return datetime.datetime(date.year, date.month, date.day, hour, minute, tzinfo=BERLIN)
 
 
-def pdf_bytes(text):
-    """A minimal one-page PDF showing ``text`` (ASCII only)."""
-    text = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
-    stream = f"BT /F1 18 Tf 72 760 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-def make_document(title, filename):
-    Document = get_document_model()
-    existing = Document.objects.filter(title=title).first()
-    if existing:
-        return existing
-    return Document.objects.create(title=title, file=ContentFile(pdf_bytes(title), name=filename))
-
-
-def upsert_child(parent, model, slug, **fields):
-    """The child page ``slug`` of ``parent`` (created or updated), unpublished."""
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-    return page
-
-
 def body_stream():
     return [("paragraph", f"<p>{text}</p>") for text in BODY]
 
 
 def build_call(section, year, start, deadline, state, *, one_prize_per_district=True):
-    call = upsert_child(
+    call = child_page(
         section,
         AwardCallPage,
         f"ausschreibung-{year}",
@@ -182,7 +132,7 @@ def build_call(section, year, start, deadline, state, *, one_prize_per_district=
 def build(root, state):
     locale = Locale.get_default()
     today = state.get("today") or datetime.date.today()
-    section = upsert_child(
+    section = child_page(
         root,
         AwardIndexPage,
         "foerderpreis",
@@ -215,7 +165,7 @@ def build(root, state):
         one_prize_per_district=False,
     )
 
-    archive = upsert_child(
+    archive = child_page(
         section,
         WinnerArchivePage,
         "preistraeger",
@@ -224,7 +174,7 @@ def build(root, state):
     )
     archive.save_revision().publish()
 
-    showcase = upsert_child(
+    showcase = child_page(
         archive,
         WinnerShowcasePage,
         "preistraeger-2017",

@@ -10,6 +10,7 @@ from html import escape
 
 from wagtail.rich_text import RichText
 
+from ..demo import child_page, publish
 from .models import (
     CooperationFieldContact,
     CooperationFieldPage,
@@ -142,27 +143,16 @@ def paragraph(text):
     return ("paragraph", RichText(f"<p>{escape(text, quote=False)}</p>"))
 
 
-def save_child(parent, model, slug, **fields):
-    """Create or update the page ``slug`` below ``parent`` and publish it."""
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-    page.save_revision().publish()
-    return page
-
-
 def build(root, state):
-    index = save_child(
-        root,
-        CooperationIndexPage,
-        "kooperation",
-        title=TITLE,
-        intro="",
-        body=[paragraph(text) for text in SEED_PARAGRAPHS],
+    index = publish(
+        child_page(
+            root,
+            CooperationIndexPage,
+            "kooperation",
+            title=TITLE,
+            intro="",
+            body=[paragraph(text) for text in SEED_PARAGRAPHS],
+        )
     )
     members = [org for org in state["organisations"].values() if org.is_member]
     teamwork = state["programmes"]["teamwork"]
@@ -196,14 +186,16 @@ def build(root, state):
                 ],
                 "contact_links": [CooperationFieldContact(contact=state["contacts"]["winkler"])],
             }
-        fields[spec["slug"]] = save_child(
-            index,
-            CooperationFieldPage,
-            spec["slug"],
-            title=spec["title"],
-            teaser=spec["teaser"],
-            body=body,
-            organisations=members,
-            **extra,
+        fields[spec["slug"]] = publish(
+            child_page(
+                index,
+                CooperationFieldPage,
+                spec["slug"],
+                title=spec["title"],
+                teaser=spec["teaser"],
+                body=body,
+                organisations=members,
+                **extra,
+            )
         )
     state["cooperation"] = {"index": index, "fields": fields}

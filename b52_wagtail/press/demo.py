@@ -4,11 +4,10 @@ that paging and the year archive show. Idempotent (looked up by slug)."""
 
 import datetime
 
-from django.core.files.base import ContentFile
 from django.utils.html import escape
 from wagtail.documents import get_document_model
 
-from ..demo import make_image
+from ..demo import child_page, make_document, make_image, publish
 from .models import (
     PressReleaseContact,
     PressReleaseDownload,
@@ -330,41 +329,6 @@ FURTHER = [
 ]
 
 
-def minimal_pdf(lines):
-    """A small, valid one-page PDF showing ``lines`` (Helvetica, WinAnsi)."""
-
-    def pdf_string(text):
-        raw = text.encode("cp1252", "replace")
-        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-    content = b"BT /F1 11 Tf 56 780 Td 14 TL\n"
-    for line in lines:
-        content += pdf_string(line) + b" Tj T*\n"
-    content += b"ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
-
-
 def _wrap(text, width=95):
     words, lines, line = text.split(), [], ""
     for word in words:
@@ -389,8 +353,7 @@ def seed_pdf():
         for paragraph in paragraphs:
             lines += _wrap(paragraph)
     lines += ["", "Kontakt: Frank Winkler, vdek-Landesvertretung Baden-Württemberg"]
-    pdf = ContentFile(minimal_pdf(lines), name="pressemitteilung-2025-04-03.pdf")
-    return Document.objects.create(title=title, file=pdf)
+    return make_document(title, "pressemitteilung-2025-04-03.pdf", lines)
 
 
 def seed_body():
@@ -407,23 +370,8 @@ def _slug(text):
     return "-".join("".join(ch if ch.isalnum() else " " for ch in text).split())[:80]
 
 
-def _publish(page):
-    page.save_revision().publish()
-
-
-def _get_or_add(parent, model, slug, **fields):
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-    return page
-
-
 def build(root, state):
-    index = _get_or_add(
+    index = child_page(
         root,
         PressReleaseIndexPage,
         INDEX_SLUG,
@@ -435,13 +383,13 @@ def build(root, state):
         page_size=10,
         search_description="Pressemitteilungen der B 52-Verbändekooperation Baden-Württemberg",
     )
-    _publish(index)
+    publish(index)
 
     organisations = state["organisations"]
     districts = state["districts"]
     teamwork = state["programmes"]["teamwork"]
 
-    seed = _get_or_add(
+    seed = child_page(
         index,
         PressReleasePage,
         "fuenfter-jobcenter-uebergreifender-austausch",
@@ -460,14 +408,14 @@ def build(root, state):
     seed.contact_items = [PressReleaseContact(contact=state["contacts"]["winkler"])]
     seed.download_items = [PressReleaseDownload(document=seed_pdf(), title=SEED_DOWNLOAD_TITLE)]
     seed.save()
-    _publish(seed)
+    publish(seed)
 
     for date, title, teaser, lead, district_names, is_teamwork, colour in FURTHER:
         body = [
             ("heading", {"text": "Hintergrund", "level": "h2"}),
             ("paragraph", f"<p>{escape(teaser)}</p>"),
         ]
-        release = _get_or_add(
+        release = child_page(
             index,
             PressReleasePage,
             _slug(f"{date[:4]} {title}"),
@@ -487,6 +435,6 @@ def build(root, state):
             [PressReleaseContact(contact=state["contacts"]["winkler"])] if lead == "vdek" else []
         )
         release.save()
-        _publish(release)
+        publish(release)
 
     state.setdefault("press", {}).update(index=index, seed=seed)
