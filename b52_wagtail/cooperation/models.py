@@ -29,15 +29,9 @@ from b52_wagtail.content import latest_news
 from b52_wagtail.models import B52Settings, District, Organisation, OrganisationKind
 from b52_wagtail.pages import B52PageMixin
 
+from ..serializers import ContactField, DistrictField, OrganisationField, ProgrammeField
 from .blocks import CooperationStreamBlock
-from .serializers import (
-    ContactSerializer,
-    DistrictListSerializer,
-    OrganisationListSerializer,
-    OrganisationSerializer,
-    PageLinkSerializer,
-    ProgrammeSerializer,
-)
+from .serializers import PageLinkSerializer
 
 # The order and headings of the member groups on the cooperation page.
 MEMBER_GROUPS = [
@@ -275,7 +269,7 @@ class AbstractCooperationFieldProgramme(Orderable):
 
     panels = [FieldPanel("programme")]
 
-    api_fields = [APIField("programme", serializer=ProgrammeSerializer())]
+    api_fields = [APIField("programme", serializer=ProgrammeField())]
 
     class Meta(Orderable.Meta):
         abstract = True
@@ -314,9 +308,9 @@ class AbstractCooperationResponsibility(Orderable, ClusterableModel):
     ]
 
     api_fields = [
-        APIField("programme", serializer=ProgrammeSerializer()),
-        APIField("organisation", serializer=OrganisationSerializer()),
-        APIField("districts", serializer=DistrictListSerializer()),
+        APIField("programme", serializer=ProgrammeField()),
+        APIField("organisation", serializer=OrganisationField()),
+        APIField("districts", serializer=DistrictField(many=True)),
         APIField("note"),
     ]
 
@@ -339,7 +333,7 @@ class AbstractCooperationFieldContact(Orderable):
 
     panels = [FieldPanel("contact")]
 
-    api_fields = [APIField("contact", serializer=ContactSerializer())]
+    api_fields = [APIField("contact", serializer=ContactField())]
 
     class Meta(Orderable.Meta):
         abstract = True
@@ -372,7 +366,7 @@ class AbstractCooperationFundingPhase(Orderable):
 
     api_fields = [
         APIField("title"),
-        APIField("programme", serializer=ProgrammeSerializer()),
+        APIField("programme", serializer=ProgrammeField()),
         APIField("start_date"),
         APIField("end_date"),
         APIField("note"),
@@ -456,7 +450,7 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
     api_fields = [
         APIField("teaser"),
         APIField("body"),
-        APIField("organisations", serializer=OrganisationListSerializer()),
+        APIField("organisations", serializer=OrganisationField(many=True)),
     ]
 
     # How many of the newest releases of the field's programmes to show.
