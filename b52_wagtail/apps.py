@@ -12,6 +12,8 @@ class B52CoreConfig(AppConfig):
         from django.core.signals import setting_changed
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .cache import connect_signals
         from .conf import b52_settings
 
         setting_changed.connect(b52_settings.reload)
+        connect_signals()

@@ -28,6 +28,10 @@ DEFAULTS = {
     "PRIVATE_STORAGE": "b52_private",
     # Origins allowed to frame the embed views (frame-ancestors / CORS).
     "EMBED_ORIGINS": [],
+    # Cache alias (settings.CACHES) of rendered page fragments and of the
+    # content generation that invalidates them; None disables fragment caching.
+    # With more than one process it must be a shared cache such as Redis.
+    "FRAGMENT_CACHE": "default",
     # Application forms (b52_wagtail.applications).
     # Upload limits: bytes per file, bytes per application, number of files.
     "APPLICATION_MAX_FILE_SIZE": 10 * 1024 * 1024,

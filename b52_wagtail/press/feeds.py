@@ -30,7 +30,8 @@ class PressReleaseFeed(Feed):
         return self.index.get_full_url(self.request)
 
     def feed_url(self):
-        return self.request.build_absolute_uri()
+        # Without the query string: the feed is cached and shared by everyone.
+        return self.request.build_absolute_uri(self.request.path)
 
     def description(self):
         return (

@@ -9,7 +9,7 @@ related names ``contact_items`` and ``download_items``.
 
 import datetime
 import json
-from functools import cached_property
+from functools import cache, cached_property, partial
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Cast, Substr
 from django.forms import CheckboxSelectMultiple
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -35,6 +35,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, BodyStreamBlock
+from ..cache import fragment_key, get_fragment, set_fragment
 from ..conf import b52_settings
 from ..models import B52Settings, Contact, District, Organisation, Programme
 from ..pages import B52PageMixin, paginate
@@ -46,6 +47,10 @@ from . import serializers
 CARD_IMAGE_FILTER = "fill-480x270"
 LEAD_IMAGE_FILTER = "width-960"
 SHARE_IMAGE_FILTER = "fill-1200x630"
+
+# Names of the cached fragments ({% b52_cache %} and the feeds).
+LISTING_FRAGMENT = "b52_press_index"
+FEED_FRAGMENT = "b52_press_feed"
 
 # Characters that must not appear raw inside <script> (as django.utils.html.json_script).
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -213,22 +218,36 @@ class AbstractPressReleasePage(B52PageMixin, Page):
         verbose_name_plural = _("press releases")
 
     def get_context(self, request, *args, **kwargs):
+        # Nothing here queries the database: each value is a callable that the
+        # template calls on first use, inside its cached fragments
+        # ({% b52_cache %}), so a page served from the cache runs none of them.
         context = super().get_context(request, *args, **kwargs)
-        releases = type(self).visible_releases()
-        url = self.get_url(request) or ""
-        parent_url = url[: -len(self.slug) - 1] if url.endswith(f"/{self.slug}/") else None
-        context["previous_release"], context["next_release"] = self.get_neighbours(
-            releases, parent_url
+        releases = _once(type(self).visible_releases)
+        parent_url = _once(self.get_parent_url, request)
+        neighbours = _once(lambda: self.get_neighbours(releases(), parent_url()))
+        share_image = _once(self.get_share_image)
+        context.update(
+            {
+                "previous_release": lambda: neighbours()[0],
+                "next_release": lambda: neighbours()[1],
+                "related_releases": _once(
+                    lambda: self.get_related_releases(releases(), parent_url())
+                ),
+                "share_image": share_image,
+                "share_image_url": _once(
+                    lambda: request.build_absolute_uri(share_image().url) if share_image() else ""
+                ),
+                "canonical_url": _once(self.get_full_url, request),
+                "json_ld": _once(lambda: self.get_json_ld(request, share_image())),
+            }
         )
-        context["related_releases"] = self.get_related_releases(releases, parent_url)
-        share_image = self.get_share_image()
-        context["share_image"] = share_image
-        context["share_image_url"] = (
-            request.build_absolute_uri(share_image.url) if share_image else ""
-        )
-        context["canonical_url"] = self.get_full_url(request)
-        context["json_ld"] = self.get_json_ld(request, share_image)
         return context
+
+    def get_parent_url(self, request):
+        """The URL of the index above (this page's URL without its slug), or
+        None when it cannot be derived."""
+        url = self.get_url(request) or ""
+        return url[: -len(self.slug) - 1] if url.endswith(f"/{self.slug}/") else None
 
     # Querysets -----------------------------------------------------------
 
@@ -534,14 +553,15 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
     # Routes ------------------------------------------------------------------
 
     def route(self, request, path_components):
-        # A release is loaded in one query with what its page shows, instead of
-        # Wagtail's generic child lookup followed by ``.specific``.
+        # A release is loaded in one query, instead of Wagtail's generic child
+        # lookup followed by ``.specific``. No select_related: a page served
+        # from the fragment cache needs none of the related rows, and the joins
+        # would make every request pay for what only a cold render uses.
         if self.live and len(path_components) == 1 and not self._is_own_route(path_components):
             release = (
                 self.get_release_model()
                 .objects.filter(path__startswith=self.path, depth=self.depth + 1)
                 .filter(slug=path_components[0])
-                .select_related("lead_organisation", "programme", "lead_image")
                 .first()
             )
             if release is not None:
@@ -557,26 +577,54 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
 
     @path("", name="index")
     def index_view(self, request):
-        return self.render(request, context_overrides=self.get_listing_context(request))
+        return self.serve_listing(request)
 
     @re_path(r"^(?P<year>\d{4})/$", name="year")
     def year_view(self, request, year):
-        year = int(year)
-        if year not in self.get_years():
-            raise Http404
-        return self.render(request, context_overrides=self.get_listing_context(request, year))
+        return self.serve_listing(request, int(year))
 
     @path("feed/rss/", name="feed_rss")
     def rss_view(self, request):
         from .feeds import PressReleaseFeed
 
-        return PressReleaseFeed(self)(request)
+        return self.serve_feed(request, PressReleaseFeed)
 
     @path("feed/atom/", name="feed_atom")
     def atom_view(self, request):
         from .feeds import PressReleaseAtomFeed
 
-        return PressReleaseAtomFeed(self)(request)
+        return self.serve_feed(request, PressReleaseAtomFeed)
+
+    def serve_listing(self, request, year=None):
+        """The listing (``year``: the archive of that year). The template
+        caches it (``b52_press_index``); when it is not cached, the listing is
+        computed here first, so that a bad page number or year is a 404
+        before anything renders and a 404 is never cached."""
+        listing = self.get_listing(request, year)
+        key = fragment_key(request, LISTING_FRAGMENT, [listing.cache_vary])
+        if key is None or get_fragment(request, key) is None:
+            listing.check()
+        return self.render(request, context_overrides=listing.get_context())
+
+    def serve_feed(self, request, feed_class):
+        """The feed, cached per content generation like the page fragments."""
+        key = fragment_key(request, FEED_FRAGMENT, [self.pk, feed_class.feed_type.__name__])
+        cached = get_fragment(request, key) if key else None
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = feed_class(self)(request)
+        if key and response.status_code == 200:
+            headers = {
+                name: response[name]
+                for name in ("Content-Type", "Last-Modified")
+                if response.has_header(name)
+            }
+            set_fragment(request, key, (response.content, headers))
+        return response
 
     # Extension points -------------------------------------------------------
 
@@ -591,6 +639,10 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         from .forms import PressReleaseFilterForm
 
         return PressReleaseFilterForm
+
+    def get_listing(self, request, year=None):
+        """The ``ReleaseListing`` of a request; override to return a subclass."""
+        return ReleaseListing(self, request, year)
 
     # Listing -------------------------------------------------------------
 
@@ -644,27 +696,9 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         return queryset
 
     def get_listing_context(self, request, year=None):
-        form = self.get_filter_form_class()(request.GET, index=self, archive_year=year)
-        data = form.get_filter_data()
-        if year:
-            data["year"] = year
-        queryset = self.filter_queryset(self.get_releases(), data)
-        # Paginate over the ids (a narrow sort), then load the page's releases.
-        page_obj = paginate(request, queryset.values_list("pk", flat=True), self.get_page_size())
-        index_url = self.get_url(request)
-        releases = self.get_cards(list(page_obj.object_list), index_url)
-        return {
-            "filter_form": form,
-            "filter_errors": form.get_error_messages(),
-            "is_filtered": any(value for value in data.values()),
-            "archive_year": year,
-            "years": [
-                (y, index_url + self.reverse_subpage("year", kwargs={"year": y}))
-                for y in self.get_years()
-            ],
-            "page_obj": page_obj,
-            "releases": releases,
-        }
+        """The template context of the listing; its values are computed when
+        the template first uses them (see ``ReleaseListing``)."""
+        return self.get_listing(request, year).get_context()
 
     def get_cards(self, ids, index_url):
         """The releases with these ids, in this order, with what a card shows
@@ -698,6 +732,101 @@ class PressReleaseIndexPage(AbstractPressReleaseIndexPage):
         verbose_name_plural = _("press release indexes")
 
 
+class ReleaseListing:
+    """The listing of a ``PressReleaseIndexPage`` for one request: the filter
+    form, the page of releases, the years. Everything is computed on first
+    use, so that a listing served from the fragment cache runs no query."""
+
+    # The query parameters the listing reads; the cache key holds their raw
+    # values. A request with any other parameter is served from the cache but
+    # its own render is not stored (its pagination links would carry them).
+    params = ("q", "year", "programme", "district", "organisation", "page")
+    filter_params = ("q", "year", "programme", "district", "organisation")
+
+    def __init__(self, index, request, year=None):
+        self.index = index
+        self.request = request
+        self.year = year
+
+    @cached_property
+    def index_url(self):
+        return self.index.get_url(self.request)
+
+    @cached_property
+    def cache_vary(self):
+        query = self.request.GET
+        known = tuple((name, tuple(query.getlist(name))) for name in self.params if name in query)
+        return (self.index.pk, self.year, known)
+
+    @property
+    def noindex(self):
+        """Filtered, archive and later pages are not for search engines
+        (decided from the query string alone, without a query)."""
+        query = self.request.GET
+        return bool(
+            self.year
+            or any(query.get(name) for name in self.filter_params)
+            or query.get("page", "1") not in ("", "1")
+        )
+
+    def check(self):
+        """Raise Http404 for a year without releases or a page out of range."""
+        if self.year is not None and self.year not in self.index.get_years():
+            raise Http404
+        return self.page_obj
+
+    @cached_property
+    def filter_form(self):
+        form_class = self.index.get_filter_form_class()
+        return form_class(self.request.GET, index=self.index, archive_year=self.year)
+
+    @cached_property
+    def filter_data(self):
+        data = self.filter_form.get_filter_data()
+        if self.year:
+            data["year"] = self.year
+        return data
+
+    @cached_property
+    def page_obj(self):
+        queryset = self.index.filter_queryset(self.index.get_releases(), self.filter_data)
+        # Paginate over the ids (a narrow sort), then load the page's releases.
+        return paginate(
+            self.request, queryset.values_list("pk", flat=True), self.index.get_page_size()
+        )
+
+    @cached_property
+    def releases(self):
+        return self.index.get_cards(list(self.page_obj.object_list), self.index_url)
+
+    @cached_property
+    def years(self):
+        return [
+            (year, self.index_url + self.index.reverse_subpage("year", kwargs={"year": year}))
+            for year in self.index.get_years()
+        ]
+
+    def is_cacheable(self):
+        """Whether this render may be stored: only known parameters, every
+        value valid, and no search (search terms are too many to cache)."""
+        if any(name not in self.params for name in self.request.GET):
+            return False
+        return not self.filter_form.errors and not self.request.GET.get("q")
+
+    def get_context(self):
+        return {
+            "listing": self,
+            "archive_year": self.year,
+            "noindex": self.noindex,
+            "filter_form": lambda: self.filter_form,
+            "filter_errors": lambda: self.filter_form.get_error_messages(),
+            "is_filtered": lambda: any(value for value in self.filter_data.values()),
+            "years": lambda: self.years,
+            "page_obj": lambda: self.page_obj,
+            "releases": lambda: self.releases,
+        }
+
+
 class ReleaseLink(NamedTuple):
     """A release in a navigation list (previous/next, related)."""
 
@@ -719,6 +848,11 @@ def _links(queryset, parent_url):
         ]
     pages = Page.objects.in_bulk([row["pk"] for row in rows])
     return [ReleaseLink(r["title"], pages[r["pk"]].url, r["release_date"]) for r in rows]
+
+
+def _once(func, *args):
+    """A callable that calls ``func(*args)`` once and then returns its result."""
+    return cache(partial(func, *args))
 
 
 def _first_link(queryset, parent_url):

@@ -2,6 +2,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 
+from .. import cache as fragment_cache
 from ..conf import b52_settings
 from ..models import B52Settings
 
@@ -41,3 +42,60 @@ def b52_datetime(value):
         return ""
     value = timezone.localtime(value)
     return formats.date_format(value, "DATETIME_FORMAT")
+
+
+class B52CacheNode(template.Node):
+    def __init__(self, nodelist, name, vary_on, anonymous_only, store):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+        self.anonymous_only = anonymous_only
+        self.store = store
+
+    def render(self, context):
+        request = context.get("request")
+        key = fragment_cache.fragment_key(
+            request,
+            self.name.resolve(context),
+            [var.resolve(context) for var in self.vary_on],
+            anonymous_only=self.anonymous_only,
+        )
+        if key is None:
+            return self.nodelist.render(context)
+        value = fragment_cache.get_fragment(request, key)
+        if value is None:
+            # An exception (Http404 included) leaves nothing in the cache.
+            value = self.nodelist.render(context)
+            if self.store is None or self.store.resolve(context):
+                fragment_cache.set_fragment(request, key, value)
+        return value
+
+
+@register.tag("b52_cache")
+def do_b52_cache(parser, token):
+    """Cache the enclosed fragment until the content changes::
+
+        {% b52_cache "b52_press_release" page.pk %}…{% endb52_cache %}
+
+    The key holds the fragment name, the given values, the content generation
+    (see ``b52_wagtail.cache``), the language, the site and the host. The
+    fragment is rendered live when ``B52_FRAGMENT_CACHE`` is None, for
+    previews and for anything but GET/HEAD. Options after the values:
+    ``anonymous_only`` (render live for signed-in users: use it when the
+    fragment shows anything user-specific) and ``store=<expression>``
+    (evaluated after a live render; a false value keeps that render out of
+    the cache)."""
+    nodelist = parser.parse(("endb52_cache",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' needs a fragment name.")
+    vary_on, anonymous_only, store = [], False, None
+    for bit in bits[2:]:
+        if bit == "anonymous_only":
+            anonymous_only = True
+        elif bit.startswith("store="):
+            store = parser.compile_filter(bit.removeprefix("store="))
+        else:
+            vary_on.append(parser.compile_filter(bit))
+    return B52CacheNode(nodelist, parser.compile_filter(bits[1]), vary_on, anonymous_only, store)

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
+from b52_wagtail.cache import bump_content_generation
 from b52_wagtail.press.models import PressReleaseContact, PressReleaseDownload, PressReleasePage
 
 
@@ -100,4 +101,6 @@ def bulk_releases(index, count, *, image=None, organisation=None, partner=None, 
         )
     Page.objects.filter(pk=index.pk).update(numchild=F("numchild") + count)
     index.refresh_from_db()
+    # Bulk inserts send no signals: make the cached fragments stale ourselves.
+    bump_content_generation()
     return pages

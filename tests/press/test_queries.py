@@ -1,28 +1,42 @@
-"""The index runs the same number of queries with 10 and with 2,000 releases,
-including the card images (renditions) and the organisations on each card."""
+"""The press pages run the same number of queries with 10 and with 2,000
+releases, including the card images (renditions) and the organisations on
+each card: cold (the fragments rendered afresh, as after any publication)
+and warm (served from the fragment cache, far fewer)."""
 
 import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from b52_wagtail.cache import bump_content_generation
 
 from .conftest import add_release, bulk_releases
 
 pytestmark = pytest.mark.django_db
 
-# Site; routing home → index (2); Wagtail's view-restriction check (2); the
-# archive years; view restrictions for .public(); count; the ids of the page;
-# its releases with lead organisation and programme; their images; the renditions of the
-# card's filter spec; the partner organisations; B52Settings (once); the
-# filter form's programme, district and organisation choices.
+# Cold: Site; routing root → index (3); Wagtail's view-restriction check (2);
+# the archive years; view restrictions for .public(); count; B52Settings (the
+# host's base template, once); the filter form's programme, district and
+# organisation choices; the ids of the page; its releases with lead
+# organisation and programme; their images; the renditions of the card's
+# filter spec; the partner organisations.
 INDEX_QUERIES = 18
 # A filtered page also validates the chosen district and organisation.
 FILTERED_QUERIES = 20
-# Site; routing home → index (2) → release with its organisation, programme
-# and image (1); view-restriction check (2); .public(); previous; next;
-# districts; related; rendition; B52Settings; downloads; contacts; partners.
-RELEASE_QUERIES = 16
+# Cold: Site; routing root → index (3) → release (1); view-restriction check
+# (2); B52Settings; lead organisation, programme and lead image (3: the
+# routing query leaves them out, which makes the warm page cheaper);
+# districts; downloads; contacts; partners; .public(); previous; next;
+# related; rendition of the share image.
+RELEASE_QUERIES = 19
+# Warm, any listing (first or last page, filtered, year archive): Site;
+# routing (3); view-restriction check (2); B52Settings. The listing, the
+# filter form and the archive years come from the cache.
+WARM_INDEX_QUERIES = 7
+# Warm release: Site; routing (4); view-restriction check (2); B52Settings.
+WARM_RELEASE_QUERIES = 8
 
 
 @pytest.fixture
@@ -30,9 +44,15 @@ def card_data(vdek, bkk, districts, image, teamwork):
     return {"image": image, "organisation": vdek, "partner": bkk, "district": districts["08426"]}
 
 
-def warm(client, url):
+def warm(client, url, data=None):
     # The first request creates the renditions and fills Wagtail's caches.
-    assert client.get(url).status_code == 200
+    assert client.get(url, data).status_code == 200
+
+
+def cold_get(client, url, data=None):
+    """A request after the content changed: every fragment is rendered again."""
+    bump_content_generation()
+    return client.get(url, data)
 
 
 def last_page(client, url):
@@ -49,24 +69,36 @@ def test_index_query_count_does_not_grow_with_the_number_of_releases(
     filtered = {"district": "08426", "organisation": card_data["partner"].pk, "year": 2019}
     warm(client, url)
     with django_assert_num_queries(INDEX_QUERIES):
-        small = client.get(url)
+        small = cold_get(client, url)
     assert small.content.decode().count('class="b52-card__image"') == 10
     assert small.content.decode().count("vdek · BKK LV Süd") == 10
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
+        assert client.get(url).content == small.content
     with django_assert_num_queries(FILTERED_QUERIES):
+        assert cold_get(client, url, filtered).status_code == 200
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
         assert client.get(url, filtered).status_code == 200
 
     bulk_releases(press_index, 1990, **card_data)
     pages = last_page(client, url)
     assert pages == 100
     with django_assert_num_queries(INDEX_QUERIES):
-        large = client.get(url)
+        large = cold_get(client, url)
     assert large.content.decode().count('class="b52-card__image"') == 20
     assert large.content.decode().count("vdek · BKK LV Süd") == 20
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
+        assert client.get(url).content == large.content
     with django_assert_num_queries(INDEX_QUERIES):
+        assert cold_get(client, url, {"page": pages}).status_code == 200
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
         assert client.get(url, {"page": pages}).status_code == 200
     with django_assert_num_queries(INDEX_QUERIES):
+        assert cold_get(client, f"{url}2020/").status_code == 200
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
         assert client.get(f"{url}2020/").status_code == 200
     with django_assert_num_queries(FILTERED_QUERIES):
+        assert cold_get(client, url, filtered).status_code == 200
+    with django_assert_num_queries(WARM_INDEX_QUERIES):
         assert client.get(url, filtered).status_code == 200
 
 
@@ -91,13 +123,34 @@ def test_release_page_query_count_does_not_grow(
     bulk_releases(press_index, 5, **card_data)
     warm(client, first.url)
     with django_assert_num_queries(RELEASE_QUERIES):
-        client.get(first.url)
-    bulk_releases(press_index, 500, **card_data)
+        cold = cold_get(client, first.url)
+    with django_assert_num_queries(WARM_RELEASE_QUERIES):
+        assert client.get(first.url).content == cold.content
+    bulk_releases(press_index, 1990, **card_data)
     second = release()
     warm(client, second.url)
     with django_assert_num_queries(RELEASE_QUERIES):
-        response = client.get(second.url)
+        response = cold_get(client, second.url)
     assert response.content.decode().count('class="b52-press-related__list"') == 1
+    assert 'rel="prev"' in response.content.decode()
+    with django_assert_num_queries(WARM_RELEASE_QUERIES):
+        assert client.get(second.url).content == response.content
+
+
+def test_feed_query_count_warm_and_cold(
+    client, press_index, card_data, pdf_document, django_assert_num_queries
+):
+    add_release(press_index, "Mit PDF", datetime.date(2030, 1, 1), downloads=[(pdf_document, "")])
+    bulk_releases(press_index, 30, **card_data)
+    url = f"{press_index.url}feed/rss/"
+    warm(client, url)
+    # Site; routing (3); view-restriction check (2); the index's locale;
+    # .public(); the releases; downloads with documents (2); districts.
+    with django_assert_num_queries(12):
+        cold = cold_get(client, url)
+    # Site; routing (3); view-restriction check (2): the feed itself is cached.
+    with django_assert_num_queries(6):
+        assert client.get(url).content == cold.content
 
 
 def test_bulk_factory_makes_a_valid_tree(press_index, card_data):
@@ -110,11 +163,13 @@ def test_bulk_factory_makes_a_valid_tree(press_index, card_data):
 
 
 def test_capture_for_the_report(client, press_index, card_data):
-    """Not a check: prints the queries of one index request (pytest -s)."""
+    """Prints the queries of one cold and one warm index request (pytest -s)."""
     bulk_releases(press_index, 3, **card_data)
     warm(client, press_index.url)
-    from django.db import connection
-
-    with CaptureQueriesContext(connection) as queries:
-        client.get(press_index.url)
-    assert len(queries) == INDEX_QUERIES
+    for label, expected in (("cold", INDEX_QUERIES), ("warm", WARM_INDEX_QUERIES)):
+        if label == "cold":
+            bump_content_generation()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(press_index.url)
+        print(f"\n{label}:", *(query["sql"][:100] for query in queries), sep="\n  ")
+        assert len(queries) == expected
