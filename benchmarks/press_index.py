@@ -42,8 +42,8 @@ def build():
 
     from wagtail.models import Locale, Site
 
-    from b52_wagtail.models import Contact, District, Organisation, Programme
     from b52_wagtail.demo import minimal_pdf
+    from b52_wagtail.models import Contact, District, Organisation, Programme
     from b52_wagtail.press.demo import SEED_SECTIONS, seed_body
     from b52_wagtail.press.models import PressReleaseIndexPage
     from tests.press.factories import add_release, bulk_releases, make_image

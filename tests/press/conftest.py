@@ -4,8 +4,8 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
-from b52_wagtail.models import Contact, District, Organisation, Programme
 from b52_wagtail.demo import minimal_pdf
+from b52_wagtail.models import Contact, District, Organisation, Programme
 from b52_wagtail.press.models import PressReleaseIndexPage
 
 from .factories import add_release, bulk_releases, make_image, make_private  # noqa: F401
