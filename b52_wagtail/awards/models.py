@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -32,6 +32,7 @@ from ..blocks import BodyStreamBlock
 from ..conf import b52_settings
 from ..models import ApplicantType, District
 from ..pages import B52PageMixin
+from ..templatetags.b52_tags import b52_datetime
 
 DEFAULT_AWARD_NAME = "B 52-Förderpreis „Gesunde Kommune“"
 DEFAULT_PRIZE_MONEY = Decimal("5200")
@@ -71,14 +72,7 @@ def format_euro(value):
 
 def format_deadline(value):
     """An aware datetime in Berlin time: “30. November 2022, 23:59 Uhr”."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return gettext("%(date)s, %(time)s") % {
-        # Translators: a PHP-style date format; German: "j. F Y"
-        "date": formats.date_format(local, pgettext("long date format", "F j, Y")),
-        "time": local.strftime("%H:%M"),
-    }
+    return b52_datetime(value)
 
 
 class ApplicantTypesField(models.JSONField):

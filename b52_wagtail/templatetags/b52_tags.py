@@ -1,6 +1,7 @@
 from django import template
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, pgettext
 
 from .. import cache as fragment_cache
 from ..conf import b52_settings
@@ -40,8 +41,12 @@ def b52_datetime(value):
     """A datetime as “30. November 2022, 23:59 Uhr” in the current time zone."""
     if not value:
         return ""
-    value = timezone.localtime(value)
-    return formats.date_format(value, "DATETIME_FORMAT")
+    local = timezone.localtime(value)
+    return gettext("%(date)s, %(time)s") % {
+        # Translators: a PHP-style date format; German: "j. F Y"
+        "date": formats.date_format(local, pgettext("long date format", "F j, Y")),
+        "time": local.strftime("%H:%M"),
+    }
 
 
 class B52CacheNode(template.Node):

@@ -111,7 +111,7 @@ def test_a_closed_call_shows_why_and_no_form(client, home):
     page = make_form_page(call)
     response = client.get(page.url)
     content = response.content.decode()
-    assert "Die Bewerbungsfrist ist am 30. November 2022 23:59 abgelaufen" in content
+    assert "Die Bewerbungsfrist ist am 30. November 2022, 23:59 Uhr abgelaufen" in content
     assert "<form" not in content
 
 
@@ -329,7 +329,7 @@ def test_before_the_start_of_applications_nothing_is_stored(client, home, distri
     page = make_form_page(call)
     with time_machine.travel(berlin(2026, 11, 30, 12), tick=False):
         response = submit(client, page, valid_data(district))
-    assert_refused(response, "Bewerbungen sind ab 1. Dezember 2026 09:00 möglich.")
+    assert_refused(response, "Bewerbungen sind ab 1. Dezember 2026, 09:00 Uhr möglich.")
 
 
 @pytest.mark.parametrize(
