@@ -13,6 +13,14 @@ from django.template.loader import get_template
 PREFIX = "B52_"
 
 DEFAULTS = {
+    # Language of public package pages, their forms, mails and API answers
+    # (German or English), whatever the host's LANGUAGE_CODE and the
+    # browser's Accept-Language say. With WAGTAIL_I18N_ENABLED a page in a
+    # locale the package translates speaks its own language instead.
+    "LANGUAGE": "de",
+    # Time zone of every date and time the package shows, sends or reads
+    # (deadlines are legal times in Baden-Württemberg), whatever TIME_ZONE is.
+    "TIME_ZONE": "Europe/Berlin",
     # Template the package layout extends. None: the host's "base.html" when
     # it has one, otherwise the minimal standalone base shipped here.
     "BASE_TEMPLATE": None,
@@ -24,8 +32,12 @@ DEFAULTS = {
     "MAX_PAGE": 500,
     # Days before the deadline during which a call counts as "closing soon".
     "CLOSING_SOON_DAYS": 14,
-    # Storage alias (settings.STORAGES) for application attachments.
+    # Storage alias (settings.STORAGES) for application attachments. When
+    # STORAGES has no such alias the package stores them in PRIVATE_ROOT.
     "PRIVATE_STORAGE": "b52_private",
+    # Folder of the built-in private storage (used only without the alias
+    # above). None: a folder "b52_private" beside MEDIA_ROOT, never under it.
+    "PRIVATE_ROOT": None,
     # Origins allowed to frame the embed views (frame-ancestors / CORS).
     "EMBED_ORIGINS": [],
     # Cache alias (settings.CACHES) of rendered page fragments and of the
@@ -81,6 +93,13 @@ class B52Settings:
     def reload(self, *, setting=None, **kwargs):
         if setting is None or setting.startswith(PREFIX) or setting == "TEMPLATES":
             self._cache.clear()
+
+    def cached(self, key):
+        """A value derived from the settings, cached until they change."""
+        return self._cache.get(key)
+
+    def cache(self, key, value):
+        self._cache[key] = value
 
     def base_template(self):
         """The template name the package layout extends."""

@@ -4,16 +4,16 @@
 With ``b52_wagtail.applications`` installed, the JSON form API too:
 ``/b52/api/forms/<page_id>/`` (namespace ``b52_api_forms``)."""
 
-from django.apps import apps
 from django.urls import include, path
 
+from ..apps import active_app
 from .api import api_router
 
 urlpatterns = [
     path("v2/", api_router.urls),
 ]
 
-if apps.is_installed("b52_wagtail.applications"):
+if active_app("b52_wagtail.applications"):
     from .forms_api import form_view
 
     urlpatterns.append(

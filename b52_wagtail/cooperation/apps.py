@@ -1,9 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ..apps import B52AppConfig
 
-class B52CooperationConfig(AppConfig):
+
+class B52CooperationConfig(B52AppConfig):
+    default = True
     name = "b52_wagtail.cooperation"
     label = "b52_cooperation"
     verbose_name = _("B 52 cooperation fields")
-    default_auto_field = "django.db.models.BigAutoField"
+    requires = ("b52_wagtail",)
+    import_requires = requires

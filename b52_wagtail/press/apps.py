@@ -1,14 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ..apps import B52AppConfig
 
-class B52PressConfig(AppConfig):
+
+class B52PressConfig(B52AppConfig):
+    default = True
     name = "b52_wagtail.press"
     label = "b52_press"
     verbose_name = _("B 52 press releases")
-    default_auto_field = "django.db.models.BigAutoField"
+    requires = ("b52_wagtail",)
+    import_requires = requires
 
-    def ready(self):
+    def b52_ready(self):
         from ..content import register_news_source
         from .models import PressReleasePage
 

@@ -1,0 +1,151 @@
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
+
+from . import views
+from .models import ApplicationStatus
+from .permissions import (
+    DELETE,
+    all_application_pages,
+    application_pages_for_user,
+    can_delete_applications,
+)
+
+admin_urlpatterns = [
+    path("", views.applications_index, name="index"),
+    path("<int:pk>/", views.submission_detail, name="detail"),
+    path("<int:pk>/status/", views.submission_status, name="status"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "b52-applications/",
+            include(
+                (admin_urlpatterns, "b52_applications_admin"), namespace="b52_applications_admin"
+            ),
+        )
+    ]
+
+
+class ApplicationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return application_pages_for_user(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_applications_menu_item():
+    return ApplicationsMenuItem(
+        _("Applications"),
+        reverse("b52_applications_admin:index"),
+        name="b52-applications",
+        icon_name="form",
+        order=710,
+    )
+
+
+@hooks.register("filter_form_submissions_for_user")
+def hide_applications_from_page_editors(user, editable_forms):
+    """Wagtail lets everyone who may edit a form page read and delete its
+    submissions (its delete view asks only this hook); application forms are
+    left out unless the user may read and delete applications."""
+    every = all_application_pages().values("pk")
+    if not (user.is_superuser or user.has_perm(DELETE)):
+        return editable_forms.exclude(pk__in=every)
+    allowed = application_pages_for_user(user).values("pk")
+    return editable_forms.exclude(Q(pk__in=every) & ~Q(pk__in=allowed))
+
+
+def forms_with_applications_blocking_deletion(user, pages):
+    """The application form pages among ``pages`` and their descendants that
+    hold submissions ``user`` may not delete."""
+    from .models import ApplicationSubmission
+
+    with_submissions = ApplicationSubmission.objects.values("page_id")
+    blocked = []
+    for page in pages:
+        form_pages = (
+            all_application_pages()
+            .descendant_of(page, inclusive=True)
+            .filter(pk__in=with_submissions)
+            .specific()
+        )
+        blocked += [form for form in form_pages if not can_delete_applications(user, form)]
+    return blocked
+
+
+def refuse_deletion(request, blocked):
+    messages.error(
+        request,
+        _(
+            "“%(title)s” holds applications. Only users who may delete applications "
+            "can delete it or a page above it."
+        )
+        % {"title": blocked[0].get_admin_display_title()},
+    )
+    return redirect("wagtailadmin_explore", blocked[0].get_parent().pk)
+
+
+@hooks.register("before_delete_page")
+def protect_applications_from_page_deletion(request, page):
+    """Deleting a form page (or a page above it) deletes its applications and
+    their files: page editors may not do that without the delete permission."""
+    blocked = forms_with_applications_blocking_deletion(request.user, [page])
+    if blocked:
+        return refuse_deletion(request, blocked)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def protect_applications_from_bulk_deletion(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    pages = [obj for obj in objects if isinstance(obj, Page)]
+    blocked = forms_with_applications_blocking_deletion(request.user, pages)
+    if blocked:
+        return refuse_deletion(request, blocked)
+    return None
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        views.EXPORT_ACTION, _("Export applications"), _("Exported the applications")
+    )
+
+    @actions.register_action(views.STATUS_ACTION)
+    class StatusFormatter(LogFormatter):
+        label = _("Change the status of an application")
+
+        def format_message(self, log_entry):
+            labels = dict(ApplicationStatus.choices)
+            try:
+                return _(
+                    "Status of application %(receipt)s changed from “%(old)s” to “%(new)s”"
+                ) % {
+                    "receipt": log_entry.data["receipt_number"] or log_entry.data["submission_id"],
+                    "old": labels.get(log_entry.data["old"], log_entry.data["old"]),
+                    "new": labels.get(log_entry.data["new"], log_entry.data["new"]),
+                }
+            except KeyError:
+                return _("Changed the status of an application")
+
+    @actions.register_action(views.PURGE_ACTION)
+    class PurgeFormatter(LogFormatter):
+        label = _("Delete applications after the retention period")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Deleted %(count)s applications after the retention period") % {
+                    "count": log_entry.data["count"]
+                }
+            except KeyError:
+                return _("Deleted applications after the retention period")

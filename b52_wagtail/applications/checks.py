@@ -1,0 +1,89 @@
+"""System checks of the private attachment storage (``B52_PRIVATE_STORAGE``)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import empty
+from django.utils.translation import gettext as _
+
+from ..conf import b52_settings
+from .storage import default_root, is_configured, private_storage
+
+
+def _inside(path, folder):
+    if not folder:
+        return False
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+@register(Tags.security)
+def check_private_storage_is_private(app_configs=None, **kwargs):
+    """Attachments must never be reachable by a URL of the site."""
+    try:
+        if private_storage._wrapped is empty:
+            private_storage._setup()
+        storage = private_storage._wrapped
+    except Exception as error:  # noqa: BLE001  (a broken storage config is reported, not raised)
+        return [
+            Error(
+                _("The private attachment storage “%(alias)s” cannot be set up: %(error)s")
+                % {"alias": b52_settings.PRIVATE_STORAGE, "error": error},
+                hint=_("Fix STORAGES[“%(alias)s”] or remove it to use the built-in folder.")
+                % {"alias": b52_settings.PRIVATE_STORAGE},
+                id="b52_wagtail.E005",
+            )
+        ]
+    if not isinstance(storage, FileSystemStorage):
+        return []
+    location = storage.location
+    public = [
+        folder
+        for folder in (settings.MEDIA_ROOT, getattr(settings, "STATIC_ROOT", None))
+        if folder and _inside(location, folder)
+    ]
+    # Its URLs need not be checked: the package's wrapper refuses url().
+    if public:
+        return [
+            Error(
+                _(
+                    "Application attachments would be public: the private storage folder "
+                    "“%(location)s” lies in a folder the site serves."
+                )
+                % {"location": location},
+                hint=_(
+                    "Give STORAGES[“%(alias)s”] a location outside MEDIA_ROOT and "
+                    "STATIC_ROOT (see docs/operations.md)."
+                )
+                % {"alias": b52_settings.PRIVATE_STORAGE},
+                id="b52_wagtail.E005",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_private_storage_is_configured(app_configs=None, **kwargs):
+    if is_configured():
+        return []
+    return [
+        Warning(
+            _(
+                "STORAGES has no “%(alias)s”: application attachments are kept in the "
+                "built-in folder “%(location)s” on this server."
+            )
+            % {"alias": b52_settings.PRIVATE_STORAGE, "location": default_root()},
+            hint=_(
+                "In production configure STORAGES[“%(alias)s”] explicitly: a private S3 "
+                "bucket (django-storages, querystring_auth off) or a backed-up folder outside "
+                "MEDIA_ROOT and STATIC_ROOT (see docs/operations.md)."
+            )
+            % {"alias": b52_settings.PRIVATE_STORAGE},
+            id="b52_wagtail.W002",
+        )
+    ]
