@@ -5,7 +5,6 @@ command calls them in dependency order. Each builder is idempotent: it
 looks up what it made before (by slug or a natural key) and updates it.
 """
 
-import datetime
 import io
 
 from django.core.files.base import ContentFile
@@ -16,6 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from . import localization
 from .models import B52Settings, Contact, District, Organisation, OrganisationKind, Programme
 
 MEMBERS = [
@@ -217,5 +217,5 @@ def build(root, state):
         contacts={"winkler": winkler},
         programmes={"teamwork": teamwork},
         districts={d.name: d for d in District.objects.filter(locale=locale)},
-        today=datetime.date.today(),
+        today=localization.localdate(),
     )

@@ -1,20 +1,144 @@
 """Helpers shared by the page types of every b52_wagtail app."""
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import Template as DjangoTemplate
+from django.template.context import Context
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode
+from wagtail.models import Site
 
+from . import localization
 from .conf import b52_settings
+
+# Blocks of the host's base template the package layout adds to. Where the
+# base has none of a kind, the layout puts what is allowed in <body> into
+# the block "content" (stylesheet, scripts, structured data).
+HEAD_BLOCK = "extra_head"
+CSS_BLOCK = "extra_css"
+JS_BLOCK = "extra_js"
+
+
+def template_block_names(name):
+    """Names of the blocks a Django template and its ancestors define."""
+    names = set()
+    template = get_template(name)
+    compiled = getattr(template, "template", template)
+    seen = 0
+    while isinstance(compiled, DjangoTemplate) and seen < 20:
+        seen += 1
+        names.update(node.name for node in compiled.nodelist.get_nodes_by_type(BlockNode))
+        extends = compiled.nodelist.get_nodes_by_type(ExtendsNode)
+        if not extends:
+            break
+        try:
+            compiled = extends[0].get_parent(Context())
+        except Exception:  # noqa: BLE001  (a parent named by a variable cannot be followed)
+            break
+    return names
+
+
+def base_template_blocks():
+    """The block names of the base template (cached until the settings
+    change); empty when it cannot be read (the system check reports that)."""
+    cached = b52_settings.cached("_base_blocks")
+    if cached is None:
+        try:
+            cached = frozenset(template_block_names(b52_settings.base_template()))
+        except (TemplateDoesNotExist, TemplateSyntaxError):
+            cached = frozenset()
+        b52_settings.cache("_base_blocks", cached)
+    return cached
+
+
+def layout_context(page=None, language=None):
+    """What ``b52_wagtail/layouts/page.html`` needs: the base template, where
+    the stylesheet, head tags and scripts go, and the language of the
+    package's content. Views that render the layout add it to their context."""
+    blocks = base_template_blocks()
+    include_css = bool(b52_settings.INCLUDE_CSS)
+    if CSS_BLOCK in blocks:
+        css_in = "css"
+    elif HEAD_BLOCK in blocks:
+        css_in = "head"
+    else:
+        css_in = "body"
+    return {
+        "b52_base_template": b52_settings.base_template(),
+        "b52_include_css": include_css,
+        "b52_css_in": css_in if include_css else None,
+        "b52_head_in_head": HEAD_BLOCK in blocks,
+        "b52_js_in_body": JS_BLOCK not in blocks,
+        "b52_language": language or localization.page_language(page),
+    }
+
+
+def site_root_paths(request):
+    """The ``url_path`` prefixes of the Wagtail site ``request`` was made to
+    (one per language of its root page); no query of its own, Wagtail caches
+    the site root paths."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    return [root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk]
+
+
+def in_request_site(pages, request):
+    """``pages`` (a queryset or a list) narrowed to the Wagtail site
+    ``request`` was made to: with several sites in one install, lists never
+    show another site's pages. Unchanged without a request."""
+    if request is None:
+        return pages
+    paths = site_root_paths(request)
+    if isinstance(pages, QuerySet):
+        condition = Q()
+        for path in paths:
+            condition |= Q(url_path__startswith=path)
+        return pages.filter(condition) if paths else pages.none()
+    return [page for page in pages if page.url_path.startswith(tuple(paths))]
+
+
+def localized_page(target, locale_id):
+    """The live translation of the page ``target`` in ``locale_id`` when
+    Wagtail's i18n is on and one exists, else ``target`` itself: a link from
+    an English call goes to the English form. No query without i18n."""
+    if target is None or not localization.i18n_enabled() or target.locale_id == locale_id:
+        return target
+    translation = target.get_translations().live().filter(locale_id=locale_id).first()
+    return translation.specific if translation is not None else target
 
 
 class B52PageMixin:
-    """Mixin for package page types: puts the layout's base template into
-    the context (see ``B52_BASE_TEMPLATE``)."""
+    """Mixin for package page types.
+
+    Serves the page in the package's language and time zone (see
+    :mod:`b52_wagtail.localization`; page types override ``serve_page()``)
+    and puts the layout's settings into the context (see
+    ``B52_BASE_TEMPLATE``)."""
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["b52_base_template"] = b52_settings.base_template()
-        context["b52_include_css"] = b52_settings.INCLUDE_CSS
+        context.update(layout_context(self, self.get_b52_language()))
         return context
+
+    def get_b52_language(self):
+        """The language of this page's public output. Override to change it."""
+        return localization.page_language(self)
+
+    def serve(self, request, *args, **kwargs):
+        with localization.override(self.get_b52_language()):
+            return localization.render_response(self.serve_page(request, *args, **kwargs))
+
+    def serve_page(self, request, *args, **kwargs):
+        """What ``serve()`` does, run in the page's language and time zone.
+        Override this rather than ``serve()``."""
+        return super().serve(request, *args, **kwargs)
+
+    def serve_preview(self, request, *args, **kwargs):
+        with localization.override(self.get_b52_language()):
+            return localization.render_response(super().serve_preview(request, *args, **kwargs))
 
 
 def paginate(request, object_list, per_page=None, *, param="page"):

@@ -5,17 +5,23 @@ rules and the same ``process_form_submission()`` as the HTML page.
 Mounted by ``urls.py`` only when the applications app is installed.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.rich_text import expand_db_html
 
+from .. import localization
 from ..applications.forms import ACCEPT, HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD
 from ..applications.models import AbstractApplicationFormPage
 from ..applications.ratelimit import rate_limit_exceeded
@@ -42,19 +48,33 @@ def form_view(request, page_id):
         response = JsonResponse({"detail": gettext("Method not allowed.")}, status=405)
         response["Allow"] = "GET, POST, OPTIONS"
         return with_cors(request, response)
-    page = get_form_page(page_id)
-    if request.method == "POST":
-        response = submit(request, page)
-    else:
-        response = JsonResponse(describe(request, page))
+    page = get_form_page(request, page_id)
+    # The page's language (or an explicit ?lang=), never Accept-Language;
+    # times in the package's time zone (b52_wagtail.localization).
+    with localization.override(localization.requested_language(request, page)):
+        if request.method == "POST":
+            response = submit(request, page)
+        else:
+            response = JsonResponse(describe(request, page))
     # Every answer is for this client only (fresh tokens, receipts).
     add_never_cache_headers(response)
     return with_cors(request, response)
 
 
-def get_form_page(page_id):
-    """The live, public application form page with this id, or 404."""
-    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+def get_form_page(request, page_id):
+    """The live, public application form page with this id on the site the
+    request was made to, or 404."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page = (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .filter(pk=page_id)
+        .specific()
+        .first()
+    )
     if not isinstance(page, AbstractApplicationFormPage):
         raise Http404
     return page
@@ -97,6 +117,8 @@ def describe(request, page):
     return {
         "id": page.pk,
         "title": page.title,
+        "language": translation.get_language(),
+        "time_zone": b52_settings.TIME_ZONE,
         "intro": expand_db_html(page.intro),
         "accepts_applications": accepts,
         "closed_message": None if accepts else form.closed_message(),
@@ -155,7 +177,7 @@ def plain(text):
 
 
 def iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+    return localization.isoformat(value)
 
 
 # POST --------------------------------------------------------------------------
@@ -172,6 +194,20 @@ def submit(request, page):
                 )
             },
             status=429,
+        )
+    try:
+        request.POST  # noqa: B018  (parse the body here, where its errors get JSON)
+    except (TooManyFieldsSent, TooManyFilesSent):
+        return json_error(
+            gettext(
+                "The form was sent with too many fields or files. Nothing was stored; "
+                "please send the form again as it is."
+            ),
+            status=400,
+        )
+    except RequestDataTooBig:
+        return json_error(
+            gettext("The form is too large to be sent. Nothing was stored."), status=413
         )
     if not request.content_type.startswith(FORM_CONTENT_TYPES):
         return JsonResponse(
@@ -201,6 +237,10 @@ def submit(request, page):
     return JsonResponse(
         {"errors": errors, "non_field_errors": list(form.non_field_errors())}, status=400
     )
+
+
+def json_error(message, status):
+    return JsonResponse({"errors": {}, "non_field_errors": [message]}, status=status)
 
 
 def receipt(submission, status):

@@ -7,19 +7,55 @@ Neither mail carries attachments; the notification carries no applicant
 data, only a link to the submission in the admin.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 
+from .. import localization
 from ..models import B52Settings
 
+# Hosts a new Wagtail project names before anyone has set a real one.
+PLACEHOLDER_HOSTS = frozenset({"example.com", "www.example.com", "localhost", "127.0.0.1", "[::1]"})
 
-def admin_url(submission):
-    base = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
-    return base + reverse("b52_applications_admin:detail", args=[submission.pk])
+
+def is_placeholder_url(url):
+    """Whether ``url`` is empty or points at a placeholder host (wagtail
+    start sets ``WAGTAILADMIN_BASE_URL = "http://example.com"``)."""
+    host = urlsplit(url or "").hostname
+    return not host or host in PLACEHOLDER_HOSTS or f"[{host}]" in PLACEHOLDER_HOSTS
+
+
+# The longest mail body the package sends (characters): a form with many
+# long answers must not make a mail that servers refuse.
+MAX_BODY_LENGTH = 20_000
+
+
+def bounded(body):
+    if len(body) <= MAX_BODY_LENGTH:
+        return body
+    note = gettext("[… shortened: the complete application is stored under its receipt number.]")
+    return body[: MAX_BODY_LENGTH - len(note) - 2].rstrip() + "\n\n" + note
+
+
+def admin_base_url(page):
+    """Where staff reach the admin: ``WAGTAILADMIN_BASE_URL`` when it is set
+    to a real host, else the root URL of the site the form page is on."""
+    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if not is_placeholder_url(configured):
+        return configured.rstrip("/")
+    site = page.get_site()
+    if site is not None:
+        return site.root_url.rstrip("/")
+    return configured.rstrip("/")
+
+
+def admin_url(submission, page=None):
+    page = page or submission.page.specific
+    return admin_base_url(page) + reverse("b52_applications_admin:detail", args=[submission.pk])
 
 
 def _site_settings(page):
@@ -34,23 +70,19 @@ def _from_address(page):
 def build_confirmation(submission):
     page = submission.page.specific
     site_settings = _site_settings(page)
-    with translation.override(page.mail_language()):
+    with localization.override(page.mail_language()):
         context = {
             "submission": submission,
             "page": page,
             "call": page.call,
             "attachments": list(submission.attachments.all()),
             "b52": site_settings,
-            "extra": [
-                (field.label, submission.form_data.get(field.clean_name))
-                for field in page.get_form_fields()
-                if field.clean_name in submission.form_data
-            ],
+            "extra": submission.extra_answers(page),
         }
         subject = gettext("Confirmation of receipt of your application %(receipt)s") % {
             "receipt": submission.receipt_number
         }
-        body = render_to_string("b52_wagtail/applications/mail/confirmation.txt", context)
+        body = bounded(render_to_string("b52_wagtail/applications/mail/confirmation.txt", context))
     reply_to = [site_settings.office_email] if site_settings and site_settings.office_email else []
     return EmailMessage(
         subject=subject,
@@ -63,19 +95,19 @@ def build_confirmation(submission):
 
 def build_notification(submission):
     page = submission.page.specific
-    with translation.override(page.mail_language()):
+    with localization.override(page.mail_language()):
         context = {
             "submission": submission,
             "page": page,
             "call": page.call,
-            "admin_url": admin_url(submission),
+            "admin_url": admin_url(submission, page),
             "attachment_count": submission.attachments.count(),
         }
         subject = gettext("New application %(receipt)s") % {"receipt": submission.receipt_number}
         if page.subject:
             # One line: a line break would make Django refuse to send it.
             subject = " ".join(f"{page.subject} ({submission.receipt_number})".split())
-        body = render_to_string("b52_wagtail/applications/mail/notification.txt", context)
+        body = bounded(render_to_string("b52_wagtail/applications/mail/notification.txt", context))
     return EmailMessage(
         subject=subject,
         body=body,

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from wagtail.models import Locale
 
+from .. import localization
 from ..demo import child_page, make_document, make_image
 from ..models import ApplicantType, District
 from .models import (
@@ -131,7 +132,7 @@ def build_call(section, year, start, deadline, state, *, one_prize_per_district=
 
 def build(root, state):
     locale = Locale.get_default()
-    today = state.get("today") or datetime.date.today()
+    today = state.get("today") or localization.localdate()
     section = child_page(
         root,
         AwardIndexPage,

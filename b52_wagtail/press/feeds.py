@@ -2,10 +2,11 @@
 ``feed/atom/`` below the index), built on ``django.contrib.syndication``."""
 
 from django.contrib.syndication.views import Feed
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from .. import localization
 
 
 class PressReleaseFeed(Feed):
@@ -20,7 +21,7 @@ class PressReleaseFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        self.language = self.index.locale.language_code
+        self.language = localization.page_language(self.index)
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
@@ -65,7 +66,7 @@ class PressReleaseFeed(Feed):
 
     def item_updateddate(self, item):
         if item.last_published_at:
-            return timezone.localtime(item.last_published_at)
+            return localization.localtime(item.last_published_at)
         return item.get_feed_pubdate()
 
     def item_author_name(self, item):

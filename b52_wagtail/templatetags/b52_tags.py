@@ -1,9 +1,12 @@
+import datetime
+
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, pgettext
 
 from .. import cache as fragment_cache
+from .. import localization
 from ..conf import b52_settings
 from ..models import B52Settings
 
@@ -28,25 +31,64 @@ def b52_base_template():
 def b52_date(value, fmt="j. F Y"):
     """A date in the active language's long form, e.g. “3. April 2025”.
 
-    Aware datetimes are shown in the current time zone (Europe/Berlin)."""
+    Datetimes are shown in the package's time zone (``B52_TIME_ZONE``)."""
     if not value:
         return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
+    if isinstance(value, datetime.datetime):
+        value = localization.localtime(value)
     return date_format(value, fmt)
 
 
 @register.filter
 def b52_datetime(value):
-    """A datetime as “30. November 2022, 23:59 Uhr” in the current time zone."""
+    """A datetime as “30. November 2022, 23:59 Uhr” in the package's time zone."""
     if not value:
         return ""
-    local = timezone.localtime(value)
+    local = localization.localtime(value)
     return gettext("%(date)s, %(time)s") % {
         # Translators: a PHP-style date format; German: "j. F Y"
         "date": formats.date_format(local, pgettext("long date format", "F j, Y")),
         "time": local.strftime("%H:%M"),
     }
+
+
+@register.filter
+def b52_iso(value):
+    """ISO 8601 in the package's time zone, for ``<time datetime>`` and JSON."""
+    return localization.isoformat(value) or ""
+
+
+@register.inclusion_tag("b52_wagtail/includes/head_links.html", takes_context=True)
+def b52_head_links(context):
+    """``<link rel="canonical">`` and, with Wagtail's i18n on, one
+    ``<link rel="alternate" hreflang>`` per live, public translation."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or page is None or getattr(request, "is_preview", False):
+        return {}
+    canonical = context.get("b52_canonical_url") or canonical_url(page, request)
+    alternates = []
+    if localization.i18n_enabled() and getattr(page, "translation_key", None):
+        translations = (
+            page.get_translations(inclusive=True).live().public().select_related("locale")
+        )
+        if len(translations) > 1:
+            alternates = [
+                (translation.locale.language_code, translation.get_full_url(request))
+                for translation in translations
+            ]
+    return {"canonical_url": canonical, "alternates": alternates}
+
+
+def canonical_url(page, request):
+    """The page's full URL, with the sub-path a routable page serves (a year
+    archive, a district overview); never a query string."""
+    parts = page.get_url_parts(request)
+    if parts is None:
+        return None
+    _site_id, root_url, page_path = parts
+    path = request.path if request.path.startswith(page_path) else page_path
+    return (root_url or "") + path
 
 
 class B52CacheNode(template.Node):

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
+from b52_wagtail import localization
 from b52_wagtail.applications.models import (
     ApplicationFormField,
     ApplicationStatus,
@@ -123,10 +124,30 @@ def test_get_of_a_closed_call_says_why(client, home):
     assert data["deadline"] == "2020-03-31T23:59:00+02:00"
 
 
-def test_get_in_english(client, form_page):
-    data = client.get(url(form_page), HTTP_ACCEPT_LANGUAGE="en").json()
+def test_the_browser_language_does_not_change_the_answer(client, form_page):
+    data = client.get(url(form_page), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").json()
+    labels = {field["name"]: field["label"] for field in data["fields"]}
+    assert labels["applicant_type"] == "Wer bewirbt sich?"
+    assert data["language"] == "de"
+
+
+def test_a_client_asks_for_english_explicitly(client, form_page):
+    data = client.get(url(form_page) + "?lang=en").json()
     labels = {field["name"]: field["label"] for field in data["fields"]}
     assert labels["applicant_type"] == "Who is applying?"
+    assert data["language"] == "en"
+    assert client.get(url(form_page) + "?lang=fr").json()["language"] == "de"
+
+
+@pytest.mark.parametrize("host_zone", ["UTC", "America/New_York", "Europe/Berlin"])
+def test_times_carry_the_berlin_offset_whatever_the_host_zone(
+    client, form_page, settings, host_zone
+):
+    settings.TIME_ZONE = host_zone
+    data = client.get(url(form_page)).json()
+    assert data["time_zone"] == "Europe/Berlin"
+    assert data["deadline"].endswith(("+01:00", "+02:00"))
+    assert data["deadline"] == localization.isoformat(form_page.call.deadline)
 
 
 def test_get_needs_the_same_queries_for_few_and_many_editor_fields(client, call):
@@ -234,13 +255,13 @@ def test_a_file_that_is_not_what_it_claims_is_refused(client, form_page, distric
     assert_nothing_stored()
 
 
-def test_messages_follow_accept_language(client, form_page, district):
+def test_messages_follow_the_page_or_an_explicit_lang(client, form_page, district):
     data = valid_data(district, applicant_name=None)
-    response = submit(client, form_page, data, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert response.json()["errors"]["applicant_name"] == ["Please fill in this field."]
-    german = submit(client, form_page, data)
+    german = submit(client, form_page, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert german.status_code == 400
     assert german.json()["errors"]["applicant_name"] == ["Bitte füllen Sie dieses Feld aus."]
+    english = client.post(url(form_page) + "?lang=en", {**data, "attachments": [pdf()]})
+    assert english.json()["errors"]["applicant_name"] == ["Please fill in this field."]
 
 
 def test_a_missing_token_is_a_non_field_error(client, form_page, district):
@@ -388,3 +409,16 @@ def test_other_methods_are_405_in_german(client, form_page):
     assert response.status_code == 405
     assert response.json()["detail"] == "Diese Anfragemethode ist nicht erlaubt."
     assert "POST" in response["Allow"]
+
+
+def test_too_many_fields_get_a_json_answer(client, form_page, district, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    data = {**valid_data(district), **{f"extra_{number}": "x" for number in range(60)}}
+    response = client.post(url(form_page), data)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["non_field_errors"] == [
+        "Das Formular wurde mit zu vielen Feldern oder Dateien gesendet. Es wurde nichts "
+        "gespeichert; bitte senden Sie das Formular unverändert erneut."
+    ]
+    assert_nothing_stored()

@@ -3,6 +3,8 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
 from b52_wagtail.awards.models import (
@@ -87,3 +89,17 @@ def make_showcase(parent, call, winners, *, publish=True, slug=None):
     if publish:
         showcase.save_revision().publish()
     return showcase
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_superuser("redaktion", "r@example.org", "pw")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def document(db):
+    return get_document_model().objects.create(
+        title="Ausschreibungstext 2023", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf")
+    )

@@ -3,9 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -19,20 +17,6 @@ DUPLICATE_MESSAGE = (
     "Diese Ausschreibung vergibt höchstens einen Preis je Stadt- oder Landkreis: "
     "Landkreis Heilbronn hat bereits einen Preisträger."
 )
-
-
-@pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("redaktion", "r@example.org", "pw")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def document(db):
-    return get_document_model().objects.create(
-        title="Ausschreibungstext 2023", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf")
-    )
 
 
 def add_url(model, parent):

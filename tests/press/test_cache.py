@@ -185,8 +185,8 @@ def change_site_settings(w):
     settings = B52Settings.for_site(Site.objects.get(is_default_site=True))
     settings.name = "Neuer Name der Kooperation"
     settings.save()
-    head = visit(w, w["middle"].url)[1].split("</head>")[0]
-    return '"publisher": {"@type": "Organization", "name": "Neuer Name der Kooperation"' in head
+    html = visit(w, w["middle"].url)[1]
+    return '"publisher": {"@type": "Organization", "name": "Neuer Name der Kooperation"' in html
 
 
 def rename_contact_programme_district(w):
@@ -241,16 +241,20 @@ def test_without_the_receivers_the_cached_pages_would_be_stale(world, scenario):
 # Keys: language, site, previews, users ----------------------------------------
 
 
-def test_each_language_gets_its_own_fragments(world):
+def test_each_language_gets_its_own_fragments(world, settings):
     visitor = world["visitor"]
     url = world["middle"].url
     german = visitor.get(url).content.decode()
-    english = visitor.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The browser's language does not change the page's (it is German).
     assert "Verwandte Pressemitteilungen" in german
+    assert visitor.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode() == german
+    settings.B52_LANGUAGE = "en"
+    english = visitor.get(url).content.decode()
     assert "Related press releases" in english and "Verwandte" not in english
-    assert "Related press releases" not in visitor.get(url).content.decode()
-    index_en = visitor.get(world["index"].url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    index_en = visitor.get(world["index"].url).content.decode()
     assert "Apply filters" in index_en and "Filter anwenden" not in index_en
+    settings.B52_LANGUAGE = "de"
+    assert "Related press releases" not in visitor.get(url).content.decode()
 
 
 def test_each_site_gets_its_own_fragments(world, home):

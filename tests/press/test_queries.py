@@ -144,9 +144,10 @@ def test_feed_query_count_warm_and_cold(
     bulk_releases(press_index, 30, **card_data)
     url = f"{press_index.url}feed/rss/"
     warm(client, url)
-    # Site; routing (3); view-restriction check (2); the index's locale;
-    # .public(); the releases; downloads with documents (2); districts.
-    with django_assert_num_queries(12):
+    # Site; routing (3); view-restriction check (2); .public(); the releases;
+    # downloads with documents (2); districts. (The feed's language is the
+    # package's, not the index locale's: no locale query.)
+    with django_assert_num_queries(11):
         cold = cold_get(client, url)
     # Site; routing (3); view-restriction check (2): the feed itself is cached.
     with django_assert_num_queries(6):

@@ -1,0 +1,197 @@
+"""Admin form fields shared by the b52_wagtail apps."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import localization
+
+# What an editor may type after a time to pick one of the two readings of
+# an hour that happens twice (the night the clocks go back).
+SUMMER_SUFFIXES = ("MESZ", "CEST")
+WINTER_SUFFIXES = ("MEZ", "CET")
+
+INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y, %H:%M",
+]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed and shown in the package's time zone
+    (``B52_TIME_ZONE``, Europe/Berlin), whatever the host's ``TIME_ZONE`` and
+    the editor's own time zone: a deadline typed as 23:59 is 23:59 in Berlin.
+
+    A time that does not exist (the hour skipped in spring) or exists twice
+    (the hour repeated in autumn) is refused with a message that names the
+    two possible readings; for the repeated hour the editor adds "MESZ" or
+    "MEZ" to the time.
+    """
+
+    default_error_messages = {
+        "nonexistent": _(
+            "%(value)s does not exist in %(zone)s: the clocks jump from %(before)s to "
+            "%(after)s that night. Please enter %(earlier)s or %(later)s."
+        ),
+        "ambiguous": _(
+            "%(value)s happens twice in %(zone)s: the clocks go back from %(after)s to "
+            "%(before)s that night. Please enter “%(first)s” (summer time, the first "
+            "%(time)s) or “%(second)s” (winter time, the second %(time)s)."
+        ),
+    }
+
+    def __init__(self, *, input_formats=None, display_format="%d.%m.%Y %H:%M", **kwargs):
+        super().__init__(input_formats=input_formats or INPUT_FORMATS, **kwargs)
+        self.display_format = display_format
+
+    @classmethod
+    def replacing(cls, field):
+        """This kind of field in place of the model form's ``field``."""
+        widget = field.widget
+        display_format = getattr(widget, "format", None) or "%d.%m.%Y %H:%M"
+        return cls(
+            required=field.required,
+            label=field.label,
+            help_text=field.help_text,
+            widget=widget,
+            initial=field.initial,
+            display_format=display_format,
+        )
+
+    def prepare_value(self, value):
+        # Shown in the package's time zone, not the editor's.
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            return localization.localtime(value).replace(tzinfo=None)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is not None:
+                return value
+            return self.make_aware(value, None)
+        if isinstance(value, datetime.date):
+            return self.make_aware(datetime.datetime(value.year, value.month, value.day), None)
+        text, fold = self.split_suffix(str(value).strip())
+        naive = None
+        for fmt in self.input_formats:
+            try:
+                naive = datetime.datetime.strptime(text, fmt)
+                break
+            except (ValueError, TypeError):
+                continue
+        if naive is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return self.make_aware(naive, fold)
+
+    @staticmethod
+    def split_suffix(text):
+        """``("30.10.2022 02:30", 0)`` for ``"30.10.2022 02:30 MESZ"``;
+        fold is None without a suffix."""
+        upper = text.upper()
+        for suffixes, fold in ((SUMMER_SUFFIXES, 0), (WINTER_SUFFIXES, 1)):
+            for suffix in suffixes:
+                if upper.endswith(" " + suffix):
+                    return text[: -len(suffix)].strip(), fold
+        return text, None
+
+    def make_aware(self, naive, fold):
+        naive = naive.replace(microsecond=0)
+        first, second = readings(naive)
+        if not exists(first):
+            raise self.gap_error(naive, first, second)
+        if first.utcoffset() != second.utcoffset():
+            if fold is None:
+                raise self.fold_error(naive, first, second)
+            return second if fold else first
+        return first
+
+    def show(self, value):
+        return value.strftime(self.display_format)
+
+    def gap_error(self, naive, first, second):
+        # zoneinfo reads a skipped time with the offset from before the jump
+        # (fold=0, which lands after the gap) or from after it (fold=1,
+        # before the gap): the two times an editor may have meant.
+        start = edge(naive, lambda moment: not exists(readings(moment)[0]))
+        jump = second.utcoffset() - first.utcoffset()
+        return ValidationError(
+            self.error_messages["nonexistent"],
+            code="nonexistent",
+            params={
+                "value": self.show(naive),
+                "zone": localization.zone_label(),
+                "before": f"{start:%H:%M}",
+                "after": f"{start + jump:%H:%M}",
+                "earlier": self.show(localization.localtime(second).replace(tzinfo=None)),
+                "later": self.show(localization.localtime(first).replace(tzinfo=None)),
+            },
+        )
+
+    def fold_error(self, naive, first, second):
+        start = edge(naive, lambda moment: is_ambiguous(moment))
+        back = first.utcoffset() - second.utcoffset()
+        summer, winter = localization.offset_names(first.tzname(), second.tzname())
+        return ValidationError(
+            self.error_messages["ambiguous"],
+            code="ambiguous",
+            params={
+                "value": self.show(naive),
+                "zone": localization.zone_label(),
+                "after": f"{start + back:%H:%M}",
+                "before": f"{start:%H:%M}",
+                "time": f"{naive:%H:%M}",
+                "first": f"{self.show(naive)} {summer}",
+                "second": f"{self.show(naive)} {winter}",
+            },
+        )
+
+
+def readings(naive):
+    """The two readings (fold 0 and 1) of a wall-clock time in the package's zone."""
+    zone = localization.zone()
+    return naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+
+
+def exists(aware):
+    """Whether the wall-clock time of ``aware`` exists in its zone."""
+    back = aware.astimezone(datetime.UTC).astimezone(aware.tzinfo)
+    return back.replace(tzinfo=None) == aware.replace(tzinfo=None)
+
+
+def is_ambiguous(naive):
+    first, second = readings(naive)
+    return exists(first) and first.utcoffset() != second.utcoffset()
+
+
+def edge(naive, inside):
+    """The first minute of the run of minutes around ``naive`` for which
+    ``inside`` holds (the start of a DST gap or of a repeated hour)."""
+    moment = naive.replace(second=0)
+    step = datetime.timedelta(minutes=1)
+    for _minute in range(24 * 60):
+        if not inside(moment - step):
+            return moment
+        moment -= step
+    return moment
+
+
+class LocalDateTimeFormMixin:
+    """For admin forms: the model form's fields named in
+    ``local_datetime_fields`` become :class:`LocalDateTimeField`."""
+
+    local_datetime_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.local_datetime_fields:
+            if name in self.fields:
+                self.fields[name] = LocalDateTimeField.replacing(self.fields[name])
