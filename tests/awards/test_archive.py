@@ -102,7 +102,7 @@ def test_counts_come_from_data(client, section, archive, districts):
     assert "Seit 2013 wurden 2 Kommunen ausgezeichnet." in html
     assert "3 Preisträger angezeigt." in html
     table = html[html.index("<table") : html.index("</table>")]
-    rows = re.findall(r'<th scope="row">(.*?)</th>', table)
+    rows = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table)
     assert rows == ["Landkreis Göppingen", "Karlsruhe (Stadtkreis)"]
     assert "2015: Gemeinde Salach – „Noch ein Projekt“" in table
     assert "2013: Gemeinde Salach – „Gesund altern in Salach“" in table

@@ -255,6 +255,8 @@ class TestPageTypes(WagtailPageTestCase):
         html = self.client.get(url).content.decode()
         assert "Frank Winkler" in html
         assert "ab 1. Januar 2026" in html
-        assert '<th scope="row">teamw()rk für Gesundheit und Arbeit</th>' in html
+        assert (
+            '<th scope="row" data-label="Programm">teamw()rk für Gesundheit und Arbeit</th>' in html
+        )
         assert 'href="/koop/shg/kreis/08426/">Landkreis Biberach</a>' in html
         assert not self.field.responsibilities.exists()

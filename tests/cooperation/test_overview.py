@@ -34,8 +34,8 @@ def test_visitor_sees_who_leads_what_in_a_district_and_its_kgk(client, kgk_field
         "Landkreis Biberach hat seit dem 1. Januar 2016 eine Kommunale Gesundheitskonferenz."
         in (html)
     )
-    assert '<th scope="row">teamw()rk für Gesundheit und Arbeit</th>' in html
-    assert "<td>vdek Landesvertretung</td>" in html
+    assert '<th scope="row" data-label="Programm">teamw()rk für Gesundheit und Arbeit</th>' in html
+    assert '<td data-label="Federführung">vdek Landesvertretung</td>' in html
     assert '<option value="08426" selected>Landkreis Biberach</option>' in html
     assert f'<a href="{kgk_field.url}">Kommunale Gesundheitskonferenzen</a>' in html
 
@@ -114,9 +114,9 @@ def test_cooperation_page_overview_covers_its_live_public_fields(client, index, 
     draft.unpublish()
 
     html = client.get("/kooperation/kreis/08426/").content.decode()
-    assert '<th scope="row">teamw()rk für Gesundheit und Arbeit</th>' in html
+    assert '<th scope="row" data-label="Programm">teamw()rk für Gesundheit und Arbeit</th>' in html
     # A lead for the field as a whole names the field.
-    assert '<th scope="row">Selbsthilfe</th>' in html
+    assert '<th scope="row" data-label="Programm">Selbsthilfe</th>' in html
     assert f'<a href="{shg.url}">Selbsthilfe</a>' in html
     assert "Geheimprogramm" not in html and "Internes Feld" not in html
     assert "Entwurfsprogramm" not in html and "Entwurfsfeld" not in html
@@ -157,7 +157,7 @@ def test_district_overview_block_in_a_body(client, home, kgk_field):
     html = client.get(page.url).content.decode()
     assert '<h2 class="b52-district-overview__heading">Bei uns im Kreis</h2>' in html
     assert "Federführung: Landkreis Ravensburg" in html
-    assert '<th scope="row">teamw()rk für Gesundheit und Arbeit</th>' in html
+    assert '<th scope="row" data-label="Programm">teamw()rk für Gesundheit und Arbeit</th>' in html
     assert "Geheimprogramm" not in html
     assert '<h2 class="b52-district-overview__heading">Landkreis Sigmaringen</h2>' in html
 

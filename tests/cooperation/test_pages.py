@@ -124,10 +124,10 @@ def test_visitor_sees_the_field_page(client, kgk_field):
 
 def test_visitor_sees_the_responsibilities_table(client, kgk_field):
     html = client.get(kgk_field.url).content.decode()
-    table = html[html.index('<table class="b52-responsibilities">') :]
+    table = html[html.index('<table class="b52-responsibilities b52-stack-table">') :]
     table = table[: table.index("</table>")]
     assert "Federführung" in html
-    assert '<th scope="row">teamw()rk für Gesundheit und Arbeit</th>' in table
+    assert '<th scope="row" data-label="Programm">teamw()rk für Gesundheit und Arbeit</th>' in table
     assert "vdek Landesvertretung" in table
     for name in ("Landkreis Biberach", "Bodenseekreis", "Landkreis Ravensburg", "Stuttgart"):
         assert name in table

@@ -117,7 +117,7 @@ def test_field_page_queries_do_not_grow(client, index, home, press, office):
     small_count = count_queries(client, small.url)
     large_count = count_queries(client, large.url)
     html = client.get(large.url).content.decode()
-    assert html.count('<th scope="row">') == 30  # the responsibilities table
+    assert html.count('<th scope="row"') == 30  # the responsibilities table
     if press is not None:
         assert html.count('class="b52-card__title"') == 3  # the newest three releases
     assert small_count == large_count
@@ -139,6 +139,6 @@ def test_district_overviews_queries_do_not_grow(client, index, home, press):
         build_field(index, home, None, 3)
     after = count_queries(client, f"{index.url}kreis/{key}/")
     html = client.get(f"{index.url}kreis/{key}/").content.decode()
-    assert html.count('<th scope="row">') == 33 + 15
+    assert html.count('<th scope="row"') == 33 + 15
     assert before == after
     assert after <= MAX_OVERVIEW_QUERIES
