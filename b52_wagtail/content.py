@@ -32,15 +32,17 @@ def news_sources():
     return list(_sources)
 
 
-def latest_news(*, programmes=None, districts=None, organisations=None, limit=3):
+def latest_news(*, programmes=None, districts=None, organisations=None, limit=3, request=None):
     """The newest ``limit`` pages of all registered news sources that concern
-    any of the given programmes, districts or organisations (ids or objects).
-    One query per registered source."""
+    any of the given programmes, districts or organisations (ids or objects),
+    on the site of ``request`` when given. One query per registered source."""
+    from .pages import in_request_site
+
     items = []
     for model in _sources:
         queryset = model.b52_news_queryset(
             programmes=programmes, districts=districts, organisations=organisations
         )
-        items.extend(queryset[:limit])
+        items.extend(in_request_site(queryset, request)[:limit])
     items.sort(key=lambda page: getattr(page, page.b52_news_date_field), reverse=True)
     return items[:limit]

@@ -1,14 +1,36 @@
 """Core data shared by every b52_wagtail app: organisations, contacts,
 districts, programmes and the site settings of the cooperation."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
+
+
+def localized_objects(queryset, locale_id):
+    """One object per translation of ``queryset``'s translatable snippets:
+    the one in ``locale_id`` where it exists, else the default locale's (in
+    the queryset's order). One query."""
+    default_language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    objects = list(
+        queryset.filter(Q(locale_id=locale_id) | Q(locale__language_code=default_language))
+    )
+    preferred = {obj.translation_key for obj in objects if obj.locale_id == locale_id}
+    return [
+        obj for obj in objects if obj.locale_id == locale_id or obj.translation_key not in preferred
+    ]
+
+
+def translations_of(obj):
+    """``obj`` and its translations, as a queryset (for ``__in`` filters)."""
+    return type(obj).objects.filter(translation_key=obj.translation_key)
 
 
 class OrganisationKind(models.TextChoices):

@@ -23,6 +23,17 @@ class ObjectField(serializers.Field):
         raise NotImplementedError
 
 
+class PageLinkField(ObjectField):
+    """A related page as id, title and URL; ``None`` unless the page is live
+    and public, so that drafts and private pages never leak through a
+    relation (e.g. a call's application form before it is published)."""
+
+    def represent(self, page):
+        if page is None or not page.live or page.get_view_restrictions().exists():
+            return None
+        return {"id": page.pk, "title": page.title, "url": page.url}
+
+
 class OrganisationField(ObjectField):
     def represent(self, organisation):
         return {

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -25,13 +24,19 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from b52_wagtail import localization
 from b52_wagtail.content import latest_news
 from b52_wagtail.models import B52Settings, District, Organisation, OrganisationKind
 from b52_wagtail.pages import B52PageMixin
 
-from ..serializers import ContactField, DistrictField, OrganisationField, ProgrammeField
+from ..serializers import (
+    ContactField,
+    DistrictField,
+    OrganisationField,
+    PageLinkField,
+    ProgrammeField,
+)
 from .blocks import CooperationStreamBlock
-from .serializers import PageLinkSerializer
 
 # The order and headings of the member groups on the cooperation page.
 MEMBER_GROUPS = [
@@ -383,7 +388,7 @@ class AbstractCooperationFundingPhase(Orderable):
             raise ValidationError({"end_date": _("The end date lies before the start date.")})
 
     def get_status(self, today=None):
-        today = today or timezone.localdate()
+        today = today or localization.localdate()
         if self.start_date and today < self.start_date:
             return FundingPhaseStatus.UPCOMING
         if self.end_date and self.end_date < today:
@@ -405,7 +410,7 @@ class AbstractCooperationRelatedPage(Orderable):
 
     panels = [FieldPanel("related_page")]
 
-    api_fields = [APIField("related_page", serializer=PageLinkSerializer())]
+    api_fields = [APIField("related_page", serializer=PageLinkField())]
 
     class Meta(Orderable.Meta):
         abstract = True
@@ -492,7 +497,9 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
         programmes, from every source registered in ``b52_wagtail.content``."""
         if not programmes:
             return []
-        items = latest_news(programmes=[p.pk for p in programmes], limit=self.news_limit)
+        items = latest_news(
+            programmes=[p.pk for p in programmes], limit=self.news_limit, request=request
+        )
         return [
             {
                 "page": item,

@@ -5,9 +5,11 @@ from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 
-def latest_releases(*, programme=None, district=None, organisation=None, count=3):
+def latest_releases(*, programme=None, district=None, organisation=None, count=3, request=None):
     """The newest ``count`` live, public releases that match all of the given
-    programme, district and organisation (ids or objects; None: any)."""
+    programme, district and organisation (ids or objects; None: any), on the
+    site of ``request`` when given."""
+    from ..pages import in_request_site
     from .models import PressReleasePage
 
     def listed(value):
@@ -19,6 +21,7 @@ def latest_releases(*, programme=None, district=None, organisation=None, count=3
         districts=listed(district),
         organisations=listed(organisation),
     )
+    queryset = in_request_site(queryset, request)
     queryset = queryset.defer_streamfields().order_by("-release_date", "-pk")
     return list(queryset[: max(1, min(int(count), 12))])
 
@@ -49,6 +52,7 @@ class LatestPressReleasesBlock(blocks.StructBlock):
             district=value.get("district"),
             organisation=value.get("organisation"),
             count=value.get("count") or 3,
+            request=(parent_context or {}).get("request"),
         )
         context["heading"] = value.get("heading")
         return context

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import District, Organisation, Programme
+from ..models import District, Organisation, Programme, localized_objects
 
 
 class PressReleaseFilterForm(forms.Form):
@@ -41,10 +41,18 @@ class PressReleaseFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [
             (year, str(year)) for year in index.get_years()
         ]
-        locale = index.locale_id
-        self.fields["programme"].queryset = Programme.objects.filter(locale=locale)
-        self.fields["district"].queryset = District.objects.filter(locale=locale)
-        self.fields["organisation"].queryset = Organisation.objects.filter(locale=locale)
+        # In a translated index, releases may still point at snippets of the
+        # default locale (translations keep untranslated snippets): offer the
+        # index's locale's version of each snippet, else the default one.
+        self.options = {}
+        for name, model in (
+            ("programme", Programme),
+            ("district", District),
+            ("organisation", Organisation),
+        ):
+            objects = localized_objects(model.objects.all(), index.locale_id)
+            self.options[name] = objects
+            self.fields[name].queryset = model.objects.filter(pk__in=[obj.pk for obj in objects])
 
     def get_select_fields(self):
         """``(bound field, [(value, label, selected), …])`` of each select.
@@ -57,7 +65,8 @@ class PressReleaseFilterForm(forms.Form):
             if isinstance(field, forms.ModelChoiceField):
                 key = field.to_field_name or "pk"
                 choices = [("", field.empty_label)] + [
-                    (getattr(obj, key), field.label_from_instance(obj)) for obj in field.queryset
+                    (getattr(obj, key), field.label_from_instance(obj))
+                    for obj in self.options[name]
                 ]
             else:
                 choices = field.choices

@@ -15,6 +15,10 @@ def latest_press_releases(
         "request": context.get("request"),
         "heading": heading,
         "releases": latest_releases(
-            programme=programme, district=district, organisation=organisation, count=count
+            programme=programme,
+            district=district,
+            organisation=organisation,
+            count=count,
+            request=context.get("request"),
         ),
     }

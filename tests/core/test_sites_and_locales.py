@@ -1,0 +1,154 @@
+"""Hosts with Wagtail's i18n on, and installs with several Wagtail sites."""
+
+import datetime
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from wagtail.models import Locale, Page, Site
+
+from b52_wagtail.content import latest_news
+from b52_wagtail.localization import page_language
+from b52_wagtail.models import Programme
+from b52_wagtail.press.models import PressReleaseIndexPage
+from tests.applications.utils import make_call, make_form_page
+from tests.press.factories import add_release
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(page):
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def translate(page, locale):
+    """A published translation of ``page`` (its parent translated before)."""
+    return publish(page.copy_for_translation(locale, copy_parents=True).specific)
+
+
+@pytest.fixture
+def bilingual(settings):
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [
+        ("de", "Deutsch"),
+        ("en", "English"),
+    ]
+    settings.ROOT_URLCONF = "tests.core.i18n_urls"
+    english = Locale.objects.create(language_code="en")
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    return {"home": home, "en": english, "de": Locale.objects.get(language_code="de")}
+
+
+def test_a_page_speaks_its_locales_language_when_i18n_is_on(bilingual, settings):
+    call = make_call(bilingual["home"])
+    english_call = translate(call, bilingual["en"])
+    assert page_language(call) == "de" and page_language(english_call) == "en"
+    settings.WAGTAIL_I18N_ENABLED = False
+    assert page_language(english_call) == "de"  # B52_LANGUAGE
+    french = Locale.objects.create(language_code="fr")
+    settings.WAGTAIL_I18N_ENABLED = True
+    english_call.locale = french
+    assert page_language(english_call) == "de"  # no French catalogue
+
+
+def test_a_translated_call_links_to_the_translated_form(client, bilingual):
+    call = make_call(bilingual["home"])
+    call.application_page = make_form_page(call)
+    publish(call)
+    english_call = translate(call, bilingual["en"])
+    english_form = translate(call.application_page, bilingual["en"])
+    assert english_form.get_parent().pk == english_call.pk
+    html = client.get(english_call.url).content.decode()
+    assert english_call.url.startswith("/en/")
+    assert f'href="{english_form.url}"' in html
+    assert "Apply online" in html and 'lang="en"' in html
+    german = client.get(call.url).content.decode()
+    assert f'href="{call.application_page.url}"' in german and "Online bewerben" in german
+    # The English form's "back to the call" goes to the English call.
+    form_html = client.get(english_form.url).content.decode()
+    assert "Who is applying?" in form_html
+
+
+def test_pages_name_their_canonical_url_and_their_translations(client, bilingual):
+    call = make_call(bilingual["home"])
+    english_call = translate(call, bilingual["en"])
+    html = client.get(english_call.url).content.decode()
+    head = html.split("</head>")[0]
+    assert f'<link rel="canonical" href="http://localhost{english_call.url}">' in head
+    assert f'<link rel="alternate" hreflang="de" href="http://localhost{call.url}">' in head
+    assert f'<link rel="alternate" hreflang="en" href="http://localhost{english_call.url}">' in head
+
+
+def test_press_filters_work_in_a_translated_index(client, bilingual):
+    german_index = PressReleaseIndexPage(title="Pressemitteilungen", slug="presse")
+    bilingual["home"].add_child(instance=german_index)
+    publish(german_index)
+    teamwork = Programme.objects.create(
+        name="teamw()rk für Gesundheit und Arbeit", slug="teamwork", locale=bilingual["de"]
+    )
+    release = add_release(
+        german_index, "Austausch der Jobcenter", datetime.date(2025, 4, 3), programme=teamwork
+    )
+    add_release(german_index, "Anderes Thema", datetime.date(2025, 4, 1))
+    english_index = translate(german_index, bilingual["en"])
+    english_release = translate(release, bilingual["en"])
+    assert english_release.programme == teamwork  # the snippet stays German
+
+    html = client.get(english_index.url).content.decode()
+    assert re.search(r'<option value="teamwork"[^>]*>teamw\(\)rk für Gesundheit und Arbeit<', html)
+    filtered = client.get(english_index.url + "?programme=teamwork").content.decode()
+    assert "Austausch der Jobcenter" in filtered and "Anderes Thema" not in filtered
+
+    # Once the programme is translated, the English index offers that version
+    # (once) and still finds releases pointing at the German one.
+    english_teamwork = teamwork.copy_for_translation(bilingual["en"])
+    english_teamwork.name = "teamw()rk for health and work"
+    english_teamwork.save()
+    html = client.get(english_index.url).content.decode()
+    assert html.count('<option value="teamwork"') == 1
+    assert "teamw()rk for health and work" in html
+    filtered = client.get(english_index.url + "?programme=teamwork").content.decode()
+    assert "Austausch der Jobcenter" in filtered
+
+
+# Several Wagtail sites in one install ------------------------------------------------
+
+
+@pytest.fixture
+def two_sites(db):
+    default = Site.objects.get(is_default_site=True)
+    root = Page.get_first_root_node()
+    partner_home = Page(title="Partnerkasse", slug="partnerkasse")
+    root.add_child(instance=partner_home)
+    partner = Site.objects.create(hostname="partner.example", port=80, root_page=partner_home)
+    return {"default": default.root_page.specific, "partner": partner_home, "site": partner}
+
+
+def test_the_form_api_answers_only_on_the_forms_own_site(client, two_sites):
+    call = make_call(two_sites["partner"])
+    form = make_form_page(call)
+    url = reverse("b52_api_forms:form", args=[form.pk])
+    assert client.get(url, HTTP_HOST="partner.example").status_code == 200
+    assert client.get(url, HTTP_HOST="localhost").status_code == 404
+    assert client.post(url, {}, HTTP_HOST="localhost").status_code == 404
+
+
+def test_latest_news_of_a_field_lists_only_its_sites_releases(two_sites):
+    programme = Programme.objects.create(
+        name="teamw()rk", slug="teamwork", locale=Locale.get_default()
+    )
+    indexes = {}
+    for name in ("default", "partner"):
+        index = PressReleaseIndexPage(title=f"Presse {name}", slug="presse")
+        two_sites[name].add_child(instance=index)
+        indexes[name] = publish(index)
+        add_release(index, f"Meldung {name}", datetime.date(2025, 4, 3), programme=programme)
+    request = RequestFactory().get("/", HTTP_HOST="partner.example")
+    titles = [page.title for page in latest_news(programmes=[programme], request=request)]
+    assert titles == ["Meldung partner"]
+    request = RequestFactory().get("/", HTTP_HOST="localhost")
+    titles = [page.title for page in latest_news(programmes=[programme], request=request)]
+    assert titles == ["Meldung default"]
