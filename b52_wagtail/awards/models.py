@@ -28,10 +28,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .. import localization
 from ..blocks import BodyStreamBlock
 from ..conf import b52_settings
+from ..forms import LocalDateTimeFormMixin
 from ..models import ApplicantType, District
-from ..pages import B52PageMixin
+from ..pages import B52PageMixin, localized_page
+from ..serializers import PageLinkField
 from ..templatetags.b52_tags import b52_datetime
 
 DEFAULT_AWARD_NAME = "B 52-Förderpreis „Gesunde Kommune“"
@@ -96,9 +99,12 @@ class ApplicantTypesField(models.JSONField):
             raise ValidationError(_("Choose applicant types from the list."), code="invalid_choice")
 
 
-class AwardCallForm(WagtailAdminPageForm):
+class AwardCallForm(LocalDateTimeFormMixin, WagtailAdminPageForm):
     """Dates may stay empty on a draft (a copied edition has none), but a
-    call is only published with its application period."""
+    call is only published with its application period. Both dates are typed
+    and shown in Berlin time, whatever the host's or the editor's time zone."""
+
+    local_datetime_fields = ("application_start", "deadline")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -235,7 +241,7 @@ class AbstractAwardCallPage(B52PageMixin, Page):
         APIField("application_start"),
         APIField("deadline"),
         APIField("status"),
-        APIField("application_page"),
+        APIField("application_page", serializer=PageLinkField()),
         APIField("contact"),
         APIField("call_documents"),
         APIField("patrons"),
@@ -253,7 +259,7 @@ class AbstractAwardCallPage(B52PageMixin, Page):
         context["accepting"] = self.accepts_applications()
         context["badge"] = self.get_badge()
         context["showcase"] = self.get_showcase()
-        application_page = self.application_page
+        application_page = localized_page(self.application_page, self.locale_id)
         if application_page is not None and not (
             application_page.live and not application_page.get_view_restrictions().exists()
         ):
@@ -292,7 +298,7 @@ class AbstractAwardCallPage(B52PageMixin, Page):
         if self.deadline is None:
             return None
         at = at or timezone.now()
-        return (timezone.localtime(self.deadline).date() - timezone.localtime(at).date()).days
+        return (localization.localdate(self.deadline) - localization.localdate(at)).days
 
     def is_decided(self):
         """True when a live winner showcase links to this call.
@@ -498,9 +504,9 @@ class AbstractAwardCallPage(B52PageMixin, Page):
             "location": {"@type": "VirtualLocation", "url": self.get_full_url(request)},
         }
         if self.application_start:
-            data["startDate"] = timezone.localtime(self.application_start).isoformat()
+            data["startDate"] = localization.isoformat(self.application_start)
         if self.deadline:
-            data["endDate"] = timezone.localtime(self.deadline).isoformat()
+            data["endDate"] = localization.isoformat(self.deadline)
         return data
 
 
@@ -674,7 +680,7 @@ class AbstractWinnerShowcasePage(B52PageMixin, Page):
     ]
 
     api_fields = [
-        APIField("call"),
+        APIField("call", serializer=PageLinkField()),
         APIField("year"),
         APIField("ceremony_date"),
         APIField("ceremony_place"),

@@ -20,7 +20,6 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Cast, Substr
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +33,18 @@ from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .. import localization
 from ..blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from ..cache import fragment_key, get_fragment, set_fragment
 from ..conf import b52_settings
-from ..models import B52Settings, Contact, District, Organisation, Programme
+from ..models import (
+    B52Settings,
+    Contact,
+    District,
+    Organisation,
+    Programme,
+    translations_of,
+)
 from ..pages import B52PageMixin, paginate
 from ..templatetags.b52_tags import b52_date
 from . import serializers
@@ -69,7 +76,7 @@ class AbstractPressReleasePage(B52PageMixin, Page):
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     release_date = models.DateField(
         _("release date"),
-        default=timezone.localdate,
+        default=localization.localdate,
         db_index=True,
         help_text=_("The date of the press release (not the date of the event)."),
     )
@@ -413,10 +420,10 @@ class AbstractPressReleasePage(B52PageMixin, Page):
             "publisher": publisher,
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "url": url,
-            "inLanguage": get_language() or "de",
+            "inLanguage": get_language() or localization.page_language(self),
         }
         if self.last_published_at:
-            data["dateModified"] = timezone.localtime(self.last_published_at).isoformat()
+            data["dateModified"] = localization.isoformat(self.last_published_at)
         if self.subtitle:
             data["alternativeHeadline"] = self.subtitle
         description = self.get_description()
@@ -441,7 +448,7 @@ class AbstractPressReleasePage(B52PageMixin, Page):
         return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
 
     def get_feed_pubdate(self):
-        return timezone.make_aware(datetime.datetime.combine(self.release_date, datetime.time(8)))
+        return datetime.datetime.combine(self.release_date, datetime.time(8), localization.zone())
 
 
 class PressReleasePage(AbstractPressReleasePage):
@@ -656,14 +663,15 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         )
 
     def get_years(self):
-        """Years that have live releases below this index, newest first (one
-        query, cached on the page instance)."""
+        """Years that have live, public releases below this index, newest
+        first (one query, cached on the page instance): a private release
+        must not reveal its year in the filter, the archive or the sitemap."""
         if not hasattr(self, "_years"):
             model = self.get_release_model()
             # The year as text from the ISO date: no per-row date function call.
             year = Substr(Cast("release_date", models.CharField()), 1, 4)
             years = (
-                model.objects.live()
+                model.visible_releases()
                 .filter(path__startswith=self.path, depth=self.depth + 1)
                 .annotate(b52_year=year)
                 .order_by()
@@ -682,15 +690,21 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         return queryset.filter(pk__in=[hit.pk for hit in hits])
 
     def filter_queryset(self, queryset, data):
+        # A chosen snippet matches its translations too: a translated release
+        # may point at the default locale's version.
         model = self.get_release_model()
         if data.get("year"):
             queryset = queryset.filter(release_date__year=data["year"])
         if data.get("programme"):
-            queryset = model.filter_releases(queryset, programmes=[data["programme"]])
+            queryset = model.filter_releases(
+                queryset, programmes=translations_of(data["programme"])
+            )
         if data.get("district"):
-            queryset = model.filter_releases(queryset, districts=[data["district"]])
+            queryset = model.filter_releases(queryset, districts=translations_of(data["district"]))
         if data.get("organisation"):
-            queryset = model.filter_releases(queryset, organisations=[data["organisation"]])
+            queryset = model.filter_releases(
+                queryset, organisations=translations_of(data["organisation"])
+            )
         if data.get("q"):
             queryset = self.search_releases(queryset, data["q"])
         return queryset
@@ -876,9 +890,12 @@ def _is_prefetched(instance, name):
 
 
 def _ids(values):
-    """Primary keys from a mix of model instances and ids."""
+    """Primary keys from a mix of model instances and ids (a queryset is
+    passed on as a subquery)."""
     if values is None:
         return None
+    if isinstance(values, models.QuerySet):
+        return values.values("pk")
     if isinstance(values, models.Model | int | str):
         values = [values]
     return [value.pk if isinstance(value, models.Model) else value for value in values]

@@ -64,3 +64,34 @@ def test_pages_are_previewable(call_2017, section, archive, districts):
         assert response.status_code == 200
         assert page.title in response.content.decode()
     assert AwardCallPage.objects.get(pk=call_2017.pk).get_status().value == "decided"
+
+
+def test_api_never_names_a_draft_or_private_application_form(client, call_2017):
+    from wagtail.models import PageViewRestriction
+
+    form = call_2017.add_child(instance=Page(title="Entwurf: Bewerbung 2017", slug="bewerbung"))
+    form.unpublish()
+    call_2017.application_page = form
+    call_2017.save_revision().publish()
+    detail = f"/b52/api/v2/pages/{call_2017.pk}/"
+    assert client.get(detail).json()["application_page"] is None
+    assert "Entwurf" not in client.get(detail).content.decode()
+
+    form.save_revision().publish()
+    assert client.get(detail).json()["application_page"] == {
+        "id": form.pk,
+        "title": "Entwurf: Bewerbung 2017",
+        "url": form.url,
+    }
+    PageViewRestriction.objects.create(
+        page=form, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+    )
+    assert client.get(detail).json()["application_page"] is None
+
+
+def test_api_of_a_showcase_omits_a_call_that_is_not_live(client, call_2017, archive, districts):
+    showcase = make_showcase(archive, call_2017, [("Gemeinde Salach", districts["08117"], "X")])
+    detail = f"/b52/api/v2/pages/{showcase.pk}/"
+    assert client.get(detail).json()["call"]["id"] == call_2017.pk
+    call_2017.unpublish()
+    assert client.get(detail).json()["call"] is None

@@ -178,3 +178,16 @@ def test_an_empty_index(client, press_index):
 def test_filtered_and_paged_views_are_not_indexed_by_search_engines(client, press_index, releases):
     assert 'content="noindex' not in client.get(press_index.url).content.decode()
     assert 'content="noindex' in client.get(press_index.url, {"year": 2025}).content.decode()
+
+
+def test_a_private_release_does_not_reveal_its_year(client, press_index):
+    from .conftest import make_private
+
+    add_release(press_index, "Öffentlich 2024", datetime.date(2024, 5, 1))
+    secret = add_release(press_index, "Vertraulich 2019", datetime.date(2019, 5, 1))
+    make_private(secret)
+    html = client.get(press_index.url).content.decode()
+    assert "2024" in html and "2019" not in html
+    assert client.get(f"{press_index.url}2019/").status_code == 404
+    sitemap = [entry["location"] for entry in press_index.specific.get_sitemap_urls()]
+    assert not [location for location in sitemap if "2019" in location]
