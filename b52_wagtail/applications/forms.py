@@ -50,7 +50,17 @@ RESERVED_FIELD_NAMES = frozenset(
         "csrfmiddlewaretoken",
     }
 )
-ACCEPT = ".pdf,.docx,.odt,.jpg,.jpeg,.png"
+RESERVED_HIDDEN_FIELDS = frozenset({TOKEN_FIELD, RENDERED_FIELD, HONEYPOT_FIELD})
+ACCEPT = ".pdf,.docx,.odt,.jpg,.jpeg,.png,.webp"
+# Bounds of the fields editors add (single-line text: Wagtail's 255).
+MAX_MULTILINE_LENGTH = 5000
+NUMBER_MAX_DIGITS = 12
+NUMBER_DECIMAL_PLACES = 2
+NUMBER_LIMIT = 10**9
+# Characters no single-line answer may hold (a line break in a name could
+# end up in a mail header or a CSV line); multi-line text keeps \t \n \r.
+CONTROL_CHARACTERS = {chr(code) for code in range(32)} | {"\x7f"}
+MULTILINE_ALLOWED = {"\t", "\n", "\r"}
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()/.\-]{5,40}$",
@@ -66,6 +76,11 @@ MESSAGES = {
         "Please shorten this to at most %(limit_value)d characters (it has %(show_value)d)."
     ),
     "invalid_choice": _("Please choose one of the options offered."),
+    "max_digits": _("Please enter a number with at most %(max)s digits."),
+    "max_decimal_places": _("Please enter at most %(max)s digits after the decimal point."),
+    "max_whole_digits": _("Please enter a number with at most %(max)s digits."),
+    "max_value": _("Please enter a number of at most %(limit_value)s."),
+    "min_value": _("Please enter a number of at least %(limit_value)s."),
 }
 INVALID_MESSAGES = {
     forms.EmailField: _("Please enter a valid e-mail address, for example name@gemeinde.de."),
@@ -246,7 +261,7 @@ class ApplicationForm(BaseForm):
         summary.help_text = gettext("At most %(limit)d characters.") % {"limit": max_length}
         self.fields["attachments"].widget.attrs["accept"] = ACCEPT
         self.fields["attachments"].help_text = gettext(
-            "Your Bewerbungsbogen and further documents as PDF, DOCX, ODT, JPEG or PNG: "
+            "Your Bewerbungsbogen and further documents as PDF, DOCX, ODT, JPEG, PNG or WebP: "
             "at most %(count)d files, %(size)s per file, %(total)s in total."
         ) % {
             "count": b52_settings.APPLICATION_MAX_FILES,
@@ -336,6 +351,7 @@ class ApplicationForm(BaseForm):
     def clean(self):
         cleaned_data = super().clean()
         self.is_spam = self.looks_like_spam()
+        self.strip_control_characters(cleaned_data)
         page = self.page
         if page is not None and not page.accepts_applications():
             self.add_error(None, self.closed_message())
@@ -350,6 +366,23 @@ class ApplicationForm(BaseForm):
                 ),
             )
         return cleaned_data
+
+    def strip_control_characters(self, cleaned_data):
+        """No control characters in what is stored: in a single-line answer
+        each becomes a space (a line break pasted into a name must not reach
+        a mail header or a CSV line), multi-line answers keep only tab and
+        line breaks. The application is still accepted."""
+        for name, value in list(cleaned_data.items()):
+            if not isinstance(value, str) or name in RESERVED_HIDDEN_FIELDS:
+                continue
+            multiline = isinstance(self.fields[name].widget, forms.Textarea)
+            allowed = MULTILINE_ALLOWED if multiline else set()
+            if (CONTROL_CHARACTERS - allowed) & set(value):
+                cleaned = "".join(
+                    " " if char in CONTROL_CHARACTERS and char not in allowed else char
+                    for char in value
+                )
+                cleaned_data[name] = cleaned if multiline else " ".join(cleaned.split())
 
     def closed_message(self):
         return closed_message(self.page.get_call())
@@ -399,7 +432,29 @@ class ApplicationForm(BaseForm):
 
 class ApplicationFormBuilder(FormBuilder):
     """Wagtail's FormBuilder on top of :class:`ApplicationForm`; editor fields
-    whose name clashes with a fixed field are left out."""
+    whose name clashes with a fixed field are left out, and every field an
+    editor adds has a bound: text by length, numbers by digits and range."""
+
+    def create_multiline_field(self, field, options):
+        options["max_length"] = MAX_MULTILINE_LENGTH
+        return super().create_multiline_field(field, options)
+
+    def create_email_field(self, field, options):
+        options["max_length"] = 254
+        return super().create_email_field(field, options)
+
+    def create_url_field(self, field, options):
+        options["max_length"] = 2000
+        return super().create_url_field(field, options)
+
+    def create_number_field(self, field, options):
+        return forms.DecimalField(
+            max_digits=NUMBER_MAX_DIGITS,
+            decimal_places=NUMBER_DECIMAL_PLACES,
+            min_value=-NUMBER_LIMIT,
+            max_value=NUMBER_LIMIT,
+            **options,
+        )
 
     @property
     def formfields(self):

@@ -5,7 +5,6 @@ import logging
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -31,7 +30,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..models import ApplicantType, B52Settings
-from ..pages import B52PageMixin
+from ..pages import B52PageMixin, localized_page
 from .forms import (
     RESERVED_FIELD_NAMES,
     TOKEN_FIELD,
@@ -164,8 +163,9 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
     # Extension points -------------------------------------------------
 
     def get_call(self):
-        """The award call, or None when it is missing or not live."""
-        call = self.call
+        """The award call (its translation in this page's locale, where there
+        is one), or None when it is missing or not live."""
+        call = localized_page(self.call, self.locale_id)
         if call is None or not call.live:
             return None
         return call
@@ -242,7 +242,7 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
 
     # Serving ------------------------------------------------------------
 
-    def serve(self, request, *args, **kwargs):
+    def serve_page(self, request, *args, **kwargs):
         if request.method == "POST":
             if rate_limit_exceeded(request, self):
                 return self.render_rate_limited(request)
@@ -362,11 +362,12 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
                         sha256=checked.sha256,
                         sort_order=order,
                     )
-                    name = storage.save(
-                        attachment_upload_to(attachment, f"x.{checked.extension}"),
-                        ContentFile(checked.content),
-                    )
+                    name = attachment_upload_to(attachment, f"x.{checked.extension}")
+                    # On the clean-up list before the write: a write that
+                    # fails halfway (disk full) leaves no partial file.
                     written.append(name)
+                    name = storage.save(name, ContentFile(checked.content))
+                    written[-1] = name
                     attachment.file.name = name
                     attachment.save()
                 deliveries = self.create_mail_deliveries(submission)
@@ -406,7 +407,8 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         return deliveries
 
     def mail_language(self):
-        return getattr(self.locale, "language_code", None) or settings.LANGUAGE_CODE
+        """The language of both mails: the page's (see ``b52_wagtail.localization``)."""
+        return self.get_b52_language()
 
     def send_mail(self, form):
         """Wagtail's synchronous mail of every field is not used: the mails
@@ -515,6 +517,19 @@ class ApplicationSubmission(AbstractFormSubmission):
 
     def __str__(self):
         return self.receipt_number or str(_("application (no receipt number)"))
+
+    def extra_answers(self, page):
+        """``(label, text)`` of the fields editors added, in the form's order,
+        for mails and the admin: an empty answer is “–”, never “None”."""
+        answers = []
+        for field in page.get_form_fields():
+            if field.clean_name not in self.form_data:
+                continue
+            value = self.form_data[field.clean_name]
+            if isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            answers.append((field.label, "–" if value in (None, "") else str(value)))
+        return answers
 
     def get_data(self):
         return {

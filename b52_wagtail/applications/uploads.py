@@ -1,9 +1,10 @@
 """Checks for application attachments: the content decides, not the name.
 
 Every upload is identified by its magic bytes and then parsed for real
-(PDF with pypdf, DOCX/ODT as zip packages, JPEG/PNG with Pillow). What
-cannot be parsed is refused with a German message at the field. Images are
-re-encoded without metadata, so a stored JPEG carries no EXIF or GPS data.
+(PDF with pypdf, DOCX/ODT as zip packages, JPEG/PNG/WebP with Pillow).
+What cannot be parsed is refused with a German message at the field.
+Images are re-encoded without metadata, so a stored image carries no EXIF,
+GPS, XMP or text chunks.
 """
 
 import hashlib
@@ -28,6 +29,7 @@ DOCX = "docx"
 ODT = "odt"
 JPEG = "jpeg"
 PNG = "png"
+WEBP = "webp"
 
 CONTENT_TYPES = {
     PDF: "application/pdf",
@@ -35,8 +37,16 @@ CONTENT_TYPES = {
     ODT: "application/vnd.oasis.opendocument.text",
     JPEG: "image/jpeg",
     PNG: "image/png",
+    WEBP: "image/webp",
 }
-STORED_EXTENSIONS = {PDF: "pdf", DOCX: "docx", ODT: "odt", JPEG: "jpg", PNG: "png"}
+STORED_EXTENSIONS = {
+    PDF: "pdf",
+    DOCX: "docx",
+    ODT: "odt",
+    JPEG: "jpg",
+    PNG: "png",
+    WEBP: "webp",
+}
 # File name extensions accepted for each kind of content.
 NAME_EXTENSIONS = {
     "pdf": PDF,
@@ -45,6 +55,7 @@ NAME_EXTENSIONS = {
     "jpg": JPEG,
     "jpeg": JPEG,
     "png": PNG,
+    "webp": WEBP,
 }
 # Suffixes that a web server might execute or a browser render as active
 # content, anywhere in a name ("foto.php.jpg" as well as "foto.jpg.php").
@@ -93,7 +104,7 @@ class CheckedFile:
 
 
 def allowed_types_text():
-    return "PDF, DOCX, ODT, JPEG, PNG"
+    return "PDF, DOCX, ODT, JPEG, PNG, WebP"
 
 
 def check_name(name):
@@ -135,14 +146,16 @@ def sniff(head):
         return JPEG
     if head.startswith(PNG_MAGIC):
         return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
     return None
 
 
 def _wrong_type(name):
     return ValidationError(
         _(
-            "The content of “%(name)s” is not a valid PDF, DOCX, ODT, JPEG or PNG file "
-            "(the file type is checked by its content, not its name)."
+            "The content of “%(name)s” is not a valid PDF, DOCX, ODT, JPEG, PNG or WebP "
+            "file (the file type is checked by its content, not its name)."
         ),
         code="bad_content",
         params={"name": name},
@@ -236,7 +249,8 @@ def check_zip_document(name, content):
 
 
 def check_image(name, content, expected):
-    """Parse a JPEG or PNG with a pixel bound and return a copy without metadata."""
+    """Parse a JPEG, PNG or WebP with a pixel bound and return a copy
+    without metadata."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     max_pixels = b52_settings.APPLICATION_MAX_IMAGE_PIXELS
@@ -281,7 +295,12 @@ def check_image(name, content, expected):
                         quality=92,
                         icc_profile=image.info.get("icc_profile"),
                     )
+                elif expected == WEBP:
+                    image.save(
+                        output, "WEBP", quality=90, icc_profile=image.info.get("icc_profile")
+                    )
                 else:
+                    # Only the pixels: no tEXt/iTXt/zTXt chunks, no eXIf.
                     image.save(output, "PNG", icc_profile=image.info.get("icc_profile"))
     except ValidationError:
         raise

@@ -1,6 +1,7 @@
 """Views of the applications app: the admin inbox (list, detail, status,
 export), the attachment download and the CSRF failure page."""
 
+import datetime
 import re
 from urllib.parse import quote
 
@@ -21,7 +22,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.log_actions import log
 
-from ..conf import b52_settings
+from .. import localization
+from ..pages import layout_context
 from .forms import HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD, ApplicationForm
 from .models import ApplicationStatus, ApplicationSubmission, Attachment
 from .permissions import application_pages_for_user, can_change_status, can_view_applications
@@ -98,6 +100,20 @@ class ApplicationSubmissionsListView(SubmissionsListView):
             Prefetch("attachments", queryset=Attachment.objects.order_by("sort_order", "pk"))
         )
 
+    # Times in the package's time zone (Berlin), whatever TIME_ZONE says:
+    # a real date cell in XLSX, German form in CSV.
+    custom_value_preprocess = {
+        **SubmissionsListView.custom_value_preprocess,
+        datetime.datetime: {
+            SubmissionsListView.FORMAT_XLSX: lambda value: localization.localtime(value).replace(
+                tzinfo=None
+            ),
+            SubmissionsListView.FORMAT_CSV: lambda value: localization.localtime(value).strftime(
+                "%d.%m.%Y %H:%M"
+            ),
+        },
+    }
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == self.FORMAT_CSV:
@@ -147,11 +163,7 @@ def submission_detail(request, pk):
     submission, page = _submission_for(request, pk)
     if submission is None:
         return deny(request)
-    extra = [
-        (field.label, submission.form_data.get(field.clean_name))
-        for field in page.get_form_fields()
-        if field.clean_name in submission.form_data
-    ]
+    extra = submission.extra_answers(page)
     return TemplateResponse(
         request,
         "b52_wagtail/applications/admin/detail.html",
@@ -238,10 +250,13 @@ def content_disposition(name):
 
 @login_required(login_url="wagtailadmin_login")
 def download_attachment(request, pk):
-    attachment = get_object_or_404(Attachment.objects.select_related("submission__page"), pk=pk)
-    page = attachment.submission.page.specific
-    if not can_view_applications(request.user, page):
-        raise PermissionDenied
+    # "Not there" and "not yours" answer alike (404), so that a signed-in
+    # user without the permission cannot find out which ids exist.
+    attachment = Attachment.objects.select_related("submission__page").filter(pk=pk).first()
+    if attachment is None or not can_view_applications(
+        request.user, attachment.submission.page.specific
+    ):
+        raise Http404
     name = attachment.file.name or ""
     if not name.startswith("b52-applications/") or ".." in name or "\\" in name:
         raise Http404
@@ -281,10 +296,7 @@ def csrf_failure(request, reason="", template_name="b52_wagtail/applications/csr
             text = "\n".join(value for value in values if isinstance(value, str)).strip()
             if text:
                 entries.append((labels.get(key, key), text[:CSRF_MAX_LENGTH]))
-    context = {
-        "entries": entries,
-        "form_url": request.path,
-        "b52_base_template": b52_settings.base_template(),
-        "b52_include_css": b52_settings.INCLUDE_CSS,
-    }
-    return TemplateResponse(request, template_name, context, status=403)
+    context = {"entries": entries, "form_url": request.path, **layout_context()}
+    with localization.override(context["b52_language"]):
+        response = TemplateResponse(request, template_name, context, status=403)
+        return localization.render_response(response)

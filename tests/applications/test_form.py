@@ -457,7 +457,8 @@ def test_a_name_with_a_header_injection_is_stored_and_mailed_safely(
     response = submit(client, form_page, data, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 200
     submission = ApplicationSubmission.objects.get()
-    assert "Bcc: evil@example.org" in submission.contact_name
+    # Stored on one line: a single-line answer keeps no control character.
+    assert submission.contact_name == "Anna Bcc: evil@example.org"
     confirmation, notification = mail.outbox
     for message in mail.outbox:
         assert message.bcc == []
@@ -623,6 +624,39 @@ def test_a_storage_error_rolls_back_the_row_and_the_receipt_number(
     assert ApplicationSubmission.objects.get().receipt_number == "B52-2026-0001"
 
 
+def test_a_disk_full_halfway_through_a_file_leaves_no_partial_file(
+    client, form_page, district, monkeypatch
+):
+    """The second file's write fails after a part of it reached the disk:
+    neither the first file nor the partial second one may stay behind."""
+    import errno
+
+    from django.core.files.base import ContentFile
+
+    from b52_wagtail.applications.storage import private_storage
+
+    real_save = private_storage.save
+    calls = []
+
+    def disk_full_on_second(name, content, *args, **kwargs):
+        calls.append(name)
+        if len(calls) == 2:
+            real_save(name, ContentFile(content.read()[:100]))  # what reached the disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(private_storage._wrapped, "save", disk_full_on_second)
+    with pytest.raises(OSError):
+        submit(client, form_page, valid_data(district), files=[pdf(), pdf("zwei.pdf")])
+    assert_nothing_stored()
+    assert stored_files() == []
+    monkeypatch.undo()
+    # Once there is space again, the next application is stored whole.
+    submit(client, form_page, valid_data(district), files=[pdf(), pdf("zwei.pdf")])
+    assert ApplicationSubmission.objects.get().attachments.count() == 2
+    assert len(stored_files()) == 2
+
+
 def test_a_resubmission_after_the_deadline_still_shows_its_receipt(client, home, district):
     call = make_call(home, start=berlin(2026, 1, 1), deadline=berlin(2026, 11, 30, 23, 59))
     page = make_form_page(call)
@@ -647,3 +681,28 @@ def test_the_error_summary_names_the_consent_field_without_a_nested_link(client,
     summary = response.content.decode().split('id="b52-error-summary"')[1].split("</div>")[0]
     assert 'href="#id_consent"' in summary
     assert 'href="/datenschutz/"' not in summary
+
+
+def test_multi_line_text_keeps_its_line_breaks_but_no_other_control_character(
+    client, form_page, district
+):
+    # (A NUL byte is refused at the field by Django itself.)
+    data = valid_data(district, summary="Zeile eins\nZeile zwei\tmit Tab\x07\x1b Ende")
+    submit(client, form_page, data)
+    summary = ApplicationSubmission.objects.get().summary
+    assert summary == "Zeile eins\nZeile zwei\tmit Tab   Ende"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1" * 100_000, "Bitte geben Sie eine Zahl mit höchstens 12 Stellen ein."),
+        ("2000000000", "Bitte geben Sie eine Zahl von höchstens 1000000000 ein."),
+        ("1.234", "Bitte geben Sie höchstens 2 Nachkommastellen ein."),
+    ],
+)
+def test_an_editors_number_field_is_bounded(client, form_page, district, typed, message):
+    response = submit(client, form_page, valid_data(district, anzahl_der_beteiligten_akteure=typed))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert_nothing_stored()

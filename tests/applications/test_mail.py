@@ -173,3 +173,38 @@ def test_a_line_break_in_the_editors_subject_does_not_stop_the_notification(
     assert notification.subject == "Neue Bewerbung Bcc: evil@example.com (B52-2026-0001)"
     assert notification.bcc == []
     assert "evil@example.com" not in notification.message()["To"]
+
+
+def test_an_empty_optional_number_shows_a_dash_not_none(
+    client, form_page, district, django_capture_on_commit_callbacks
+):
+    data = valid_data(district, anzahl_der_beteiligten_akteure="")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, form_page, data)
+    confirmation = next(m for m in mail.outbox if m.to == [data["email"]])
+    assert "Anzahl der beteiligten Akteure: –" in confirmation.body
+    assert "None" not in confirmation.body
+
+
+def test_a_mail_body_has_a_size_bound(client, call, district, django_capture_on_commit_callbacks):
+    from b52_wagtail.applications.mail import MAX_BODY_LENGTH
+    from b52_wagtail.applications.models import ApplicationFormField
+
+    from .utils import make_form_page
+
+    page = make_form_page(call, slug="lang", extra_fields=False)
+    page.form_fields = [
+        ApplicationFormField(label=f"Frage {n}", field_type="multiline", required=False)
+        for n in range(6)
+    ]
+    page.save_revision().publish()
+    answers = {f"frage_{n}": "Sehr ausführlich. " * 270 for n in range(6)}
+    data = {**valid_data(district, anzahl_der_beteiligten_akteure=None), **answers}
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, page, data)
+    assert ApplicationSubmission.objects.get().form_data["frage_5"].startswith("Sehr")
+    confirmation = next(m for m in mail.outbox if m.to == [data["email"]])
+    assert len(confirmation.body) <= MAX_BODY_LENGTH
+    assert confirmation.body.endswith(
+        "die vollständige Bewerbung ist unter ihrer Eingangsnummer gespeichert.]"
+    )

@@ -2,9 +2,11 @@
 the jury of one call does not read another call's applications."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -12,7 +14,7 @@ from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, PageLogEntry
 
 from b52_wagtail.applications.models import ApplicationFormPage, ApplicationSubmission, Attachment
-from b52_wagtail.applications.storage import private_storage
+from b52_wagtail.applications.storage import PrivateURLError, private_storage
 
 from .test_form import submit
 from .utils import make_call, make_form_page, pdf, pdf_bytes, stored_files, valid_data
@@ -84,11 +86,16 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client, submission):
 
 
 @pytest.mark.parametrize("who", ["editor", "other_jury"])
-def test_users_without_the_permission_on_this_page_get_403(client, users, submission, who):
+def test_users_without_the_permission_cannot_tell_it_from_a_missing_file(
+    client, users, submission, who
+):
     client.force_login(users[who])
-    response = client.get(attachment_url(submission))
-    assert response.status_code == 403
-    assert b"%PDF" not in response.content
+    forbidden = client.get(attachment_url(submission))
+    missing_pk = submission.attachments.get().pk + 1000
+    missing = client.get(reverse("b52_applications:attachment", args=[missing_pk]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+    assert b"%PDF" not in forbidden.content
 
 
 @pytest.mark.parametrize("who", ["jury", "jury_editor", "office", "admin"])
@@ -145,15 +152,29 @@ def test_a_stored_name_outside_the_folder_is_never_served(client, users, submiss
     assert client.get(attachment_url(submission)).status_code == 404
 
 
-def test_the_private_storage_has_no_public_url(submission, settings):
-    # The example site configures the private storage without a base URL.
-    from django.core.files.storage import FileSystemStorage
-
-    storage = FileSystemStorage(location="/tmp/b52-private-test", base_url=None)  # noqa: S108
-    assert not settings.MEDIA_URL.startswith("/b52")
+def test_the_private_storage_gives_no_url(submission):
     attachment = submission.attachments.get()
     assert attachment.file.name.startswith("b52-applications/")
-    assert storage.base_url is None or storage.base_url.startswith(settings.MEDIA_URL)
+    with pytest.raises(PrivateURLError):
+        attachment.file.url  # noqa: B018
+    with pytest.raises(PrivateURLError):
+        private_storage.url(attachment.file.name)
+
+
+def test_without_a_configured_storage_files_go_beside_media_root(
+    client, users, form_page, district, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {k: v for k, v in settings.STORAGES.items() if k != "b52_private"}
+    submit(client, form_page, valid_data(district))
+    attachment = ApplicationSubmission.objects.get().attachments.get()
+    stored = tmp_path / "b52_private" / attachment.file.name
+    assert stored.is_file() and stored.read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "media").exists()
+    client.force_login(users["office"])
+    response = client.get(attachment_url(ApplicationSubmission.objects.get()))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 # Wagtail's submissions views --------------------------------------------------------
@@ -490,3 +511,22 @@ def test_a_formula_in_an_editors_label_is_not_a_formula_in_the_export(
     heading = list(sheet.iter_rows())[0][-1]
     assert heading.data_type == "s"
     assert heading.value == "'" + label
+
+
+def test_exports_show_berlin_time_on_a_utc_host(client, users, form_page, district, settings):
+    settings.TIME_ZONE = "UTC"
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 22, 59, 30, tzinfo=datetime.UTC)):
+        submit(client, form_page, valid_data(district))
+    client.force_login(users["office"])
+    url = reverse("wagtailforms:list_submissions", args=[form_page.pk])
+    text = b"".join(client.get(url + "?export=csv").streaming_content).decode()
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["Eingangsdatum"] == "30.11.2026 23:59"
+    assert row["Einwilligung erteilt am"] == "30.11.2026 23:59"
+    response = client.get(url + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    cells = dict(zip(rows[0], rows[1], strict=True))
+    assert cells["Eingangsdatum"].replace(microsecond=0) == datetime.datetime(
+        2026, 11, 30, 23, 59, 30
+    )

@@ -41,7 +41,7 @@ def upload(name, content, content_type="application/octet-stream"):
 
 BAD_FILES = [
     # (name, content, German message)
-    ("bewerbung.pdf", HTML, "ist keine gültige PDF-, DOCX-, ODT-, JPEG- oder PNG-Datei"),
+    ("bewerbung.pdf", HTML, "ist keine gültige PDF-, DOCX-, ODT-, JPEG-, PNG- oder WebP-Datei"),
     ("bewerbung.pdf", b"alert(document.cookie); // %PDF-1.4", "ist keine gültige PDF-"),
     ("foto.jpg.php", image_bytes(), "hat keinen zulässigen Dateityp"),
     ("foto.php.jpg", image_bytes(), "hat keinen zulässigen Dateityp"),
@@ -167,6 +167,49 @@ def test_a_jpeg_comment_and_xmp_are_not_stored(client, form_page, district):
     assert b"GPSLatitude" not in stored
     image = Image.open(io.BytesIO(stored))
     assert "comment" not in image.info and "xmp" not in image.info
+
+
+def stored_bytes():
+    attachment = ApplicationSubmission.objects.get().attachments.get()
+    with private_storage.open(attachment.file.name) as handle:
+        return attachment, handle.read()
+
+
+def test_a_png_with_text_chunks_and_exif_is_stored_without_them(client, form_page, district):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Author", "Anna Muster, Salach")
+    info.add_itxt("XML:com.adobe.xmp", '<rdf:Description exif:GPSLatitude="48,42.0N"/>')
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d3f72").save(buffer, "PNG", pnginfo=info, exif=gps_exif())
+    original = buffer.getvalue()
+    assert b"Anna Muster" in original and b"GPSLatitude" in original and b"eXIf" in original
+    submit(client, form_page, valid_data(district), files=[upload("plan.png", original)])
+    attachment, stored = stored_bytes()
+    assert attachment.content_type == "image/png"
+    for marker in (b"Anna Muster", b"GPSLatitude", b"Kamerahersteller", b"eXIf", b"tEXt", b"iTXt"):
+        assert marker not in stored
+    assert Image.open(io.BytesIO(stored)).size == (40, 30)
+
+
+def test_a_webp_with_exif_and_xmp_is_stored_without_them(client, form_page, district):
+    xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="48,42.0N"/></x:xmpmeta>'
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d3f72").save(buffer, "WEBP", exif=gps_exif(), xmp=xmp)
+    original = buffer.getvalue()
+    assert b"Kamerahersteller" in original and b"GPSLatitude" in original
+    response = submit(
+        client, form_page, valid_data(district), files=[upload("foto.webp", original)]
+    )
+    assert "B52-2026-0001" in response.content.decode()
+    attachment, stored = stored_bytes()
+    assert attachment.content_type == "image/webp"
+    assert attachment.file.name.endswith(".webp")
+    assert b"Kamerahersteller" not in stored and b"GPSLatitude" not in stored
+    image = Image.open(io.BytesIO(stored))
+    assert image.format == "WEBP" and image.size == (40, 30)
+    assert "exif" not in image.info and "xmp" not in image.info
 
 
 def test_a_phone_photo_with_a_second_image_is_accepted_as_jpeg(client, form_page, district):
