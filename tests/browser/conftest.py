@@ -6,6 +6,7 @@ Needs /usr/bin/chromium (Debian package ``chromium``) and
 ``.ci/run`` do both.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.demo_visitor import one_page_per_type, parse_demo_output
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,14 +49,15 @@ def _free_port():
 
 
 def _manage(env, *args, timeout=300):
-    subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT / "example_site",
         env=env,
         check=True,
         timeout=timeout,
-        stdout=subprocess.DEVNULL,
-    )
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture(scope="session")
@@ -68,37 +72,60 @@ def demo_env():
         PYTHONUNBUFFERED="1",
     )
     _manage(env, "migrate", "--noinput")
-    _manage(env, "b52_demo")
+    demo_output = _manage(env, "b52_demo")
+    (workdir / "demo-pages.txt").write_text(demo_output)
     _manage(env, "demo_admin")
+    env["B52_DEMO_PAGES"] = str(workdir / "demo-pages.txt")
     yield env
     shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def demo_server(demo_env):
-    """Base URL of the example site with the demo content."""
+def demo_paths(demo_env):
+    """``{page type: path}``: one page of every type b52_demo made."""
+    return one_page_per_type(parse_demo_output(Path(demo_env["B52_DEMO_PAGES"]).read_text()))
+
+
+def serve(command, cwd, env, log_path):
+    """Start ``command`` (``python manage.py`` or ``python -m django``) with
+    ``runserver`` on a free port (static files with --insecure), its output
+    in ``log_path``. Returns its URL once it answers, and the process."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-        cwd=ROOT / "example_site",
-        env=demo_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [*command, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(base_url + "/admin/login/", timeout=2)  # noqa: S310
-            break
+            urllib.request.urlopen(url + "/admin/login/", timeout=2)  # noqa: S310
+            return url, process
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                raise RuntimeError("the example site did not start") from None
+                raise RuntimeError(
+                    f"{cwd}: runserver did not start:\n{log_path.read_text()}"
+                ) from None
             time.sleep(0.3)
-    yield base_url
+
+
+def stop_server(process):
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_env, tmp_path_factory):
+    """Base URL of the example site with the demo content."""
+    log_path = tmp_path_factory.mktemp("demo-server") / "runserver.log"
+    url, process = serve([sys.executable, "manage.py"], ROOT / "example_site", demo_env, log_path)
+    yield url
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")
@@ -113,26 +140,46 @@ def browser():
         browser.close()
 
 
+@contextlib.contextmanager
+def open_page(browser, **context_options):
+    """A page in a new browser context with ``context_options`` (locale,
+    time zone, …), 15 s for every action; the context closes afterwards."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+    """A visitor whose browser speaks German and lives in Berlin."""
+    with open_page(browser, locale="de-DE", timezone_id="Europe/Berlin") as page:
+        yield page
 
 
-def axe_violations(page, tags=WCAG_21_AA):
-    """Run axe-core in the page and return its WCAG 2.1 A/AA violations."""
+def axe_violations(page, tags=WCAG_21_AA, *, include_incomplete=False, include=None):
+    """Run axe-core in the page (only inside the elements the CSS selector
+    ``include`` finds, if given) and return its WCAG 2.1 A/AA violations.
+    Undecided colour contrast always counts; ``include_incomplete`` counts
+    every result axe could not decide."""
     if not AXE.exists():
         pytest.fail("axe-core missing: npm ci --prefix tests/browser")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
+        """([tags, include]) => axe.run(include ? {include: [[include]]} : document,
+                                        {runOnly: {type: 'tag', values: tags}})""",
+        [tags, include],
     )
     # axe cannot decide contrast in some cases (e.g. text colour equal to the
     # background) and reports them as "incomplete": treat those as failures.
-    undecided = [item for item in result["incomplete"] if item["id"] == "color-contrast"]
+    undecided = [
+        item
+        for item in result["incomplete"]
+        if include_incomplete or item["id"] == "color-contrast"
+    ]
     return [
         {
             "id": violation["id"],

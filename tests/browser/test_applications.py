@@ -2,12 +2,13 @@
 with axe-core in the empty, error and success states."""
 
 import datetime
-import io
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from pypdf import PdfWriter
+
+from tests.applications.utils import pdf_bytes
+
+from .keyboard import active_element, choose_file_with_keyboard, choose_option, tab_to, type_into
 
 # The form treats a POST sooner than B52_APPLICATION_MIN_SECONDS (3) after
 # rendering as spam; a person typing takes longer, the test waits.
@@ -16,12 +17,8 @@ MIN_SECONDS_MS = 3500
 
 @pytest.fixture
 def files(tmp_path):
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
     good = tmp_path / "Bewerbungsbogen Salach.pdf"
-    good.write_bytes(buffer.getvalue())
+    good.write_bytes(pdf_bytes())
     fake = tmp_path / "bewerbung.pdf"
     fake.write_bytes(b"<html><script>alert(1)</script></html>")
     return {"good": good, "fake": fake}
@@ -29,49 +26,6 @@ def files(tmp_path):
 
 def form_url(demo_server):
     return f"{demo_server}/foerderpreis/ausschreibung-{datetime.date.today().year}/bewerbung/"
-
-
-def active_id(page):
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
-def tab_to(page, element_id, limit=80):
-    """Press Tab until the element with ``element_id`` has the focus."""
-    for _ in range(limit):
-        if active_id(page) == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"could not reach #{element_id} with the Tab key")
-
-
-def type_into(page, element_id, text):
-    tab_to(page, element_id)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-
-
-def choose_option(page, element_id, label, limit=60):
-    """Pick an option of a closed select with the arrow keys."""
-    tab_to(page, element_id)
-    for _ in range(limit):
-        if page.locator(f"#{element_id} option:checked").inner_text() == label:
-            return
-        page.keyboard.press("ArrowDown")
-    raise AssertionError(f"no option {label!r} in #{element_id}")
-
-
-def choose_file_with_keyboard(page, path):
-    """Focus the file input with Tab and open the file dialog with Enter.
-    Headless Chromium may not open a dialog from a key press; the file is
-    then set on the focused input (no pointer involved either way)."""
-    tab_to(page, "id_attachments")
-    try:
-        with page.expect_file_chooser(timeout=3000) as chooser:
-            page.keyboard.press("Enter")
-        chooser.value.set_files(str(path))
-    except PlaywrightTimeoutError:
-        page.locator("#id_attachments:focus").set_input_files(str(path))
-    assert active_id(page) == "id_attachments"
 
 
 def test_the_call_links_to_the_demo_form(page, demo_server):
@@ -100,14 +54,14 @@ def test_a_municipality_applies_with_the_keyboard_only(page, demo_server, assert
         page.keyboard.press("Enter")
 
     # The error summary has the focus and links to each field.
-    assert active_id(page) == "b52-error-summary"
+    assert active_element(page)["id"] == "b52-error-summary"
     summary = page.locator("#b52-error-summary")
     assert summary.get_attribute("role") == "alert"
     text = summary.inner_text()
     assert "Ihre Bewerbung wurde noch nicht gesendet" in text
     assert "Projekttitel: Bitte füllen Sie dieses Feld aus." in text
     assert "Bitte geben Sie eine gültige E-Mail-Adresse ein" in text
-    assert "ist keine gültige PDF-, DOCX-, ODT-, JPEG- oder PNG-Datei" in text
+    assert "ist keine gültige PDF-, DOCX-, ODT-, JPEG-, PNG- oder WebP-Datei" in text
     assert "Bitte stimmen Sie der Datenschutzerklärung zu." in text
     for field in ("id_project_title", "id_email", "id_attachments", "id_consent"):
         assert summary.locator(f'a[href="#{field}"]').count() == 1
@@ -123,7 +77,7 @@ def test_a_municipality_applies_with_the_keyboard_only(page, demo_server, assert
     while page.evaluate("document.activeElement.getAttribute('href')") != "#id_email":
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert active_id(page) == "id_email"
+    assert active_element(page)["id"] == "id_email"
     page.keyboard.press("Control+A")
     page.keyboard.type("anna.muster@salach.example")
 

@@ -4,7 +4,11 @@
 core and the named sub-apps only, no base.html, and a test database of its
 own (so that it can run beside the main suite on PostgreSQL)."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -75,3 +79,49 @@ def host_settings(name, *sub_apps):
     }
     values["WAGTAIL_SITE_NAME"] = f"Host {name}"
     return values
+
+
+# Every app of the package and what they need, for hosts that install all.
+ALL_PACKAGE_APPS = [
+    "b52_wagtail.cooperation",
+    "b52_wagtail.press",
+    "b52_wagtail.awards",
+    "b52_wagtail.applications",
+    "b52_wagtail.api",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "rest_framework",
+]
+
+
+def full_host_settings(name, host_folder, *host_apps):
+    """A host with every package app (and ``host_apps`` of its own), the
+    ``templates`` folder in ``host_folder``, and settings far from the
+    package's defaults: English (en-us), UTC, no ``STORAGES["b52_private"]``,
+    media on disk in a temporary folder.
+
+    ``DATABASE_URL`` and ``B52_HOST_MEDIA_ROOT`` in the environment let
+    several processes (migrate, b52_demo, runserver) share a database and a
+    media folder; without them each process gets its own, removed at exit."""
+    values = host_settings(name, *ALL_PACKAGE_APPS, *host_apps)
+    values["TEMPLATES"] = [{**TEMPLATES[0], "DIRS": [Path(host_folder).resolve() / "templates"]}]
+    values["ROOT_URLCONF"] = "tests.hosts.full_urls"
+    values["LANGUAGE_CODE"] = "en-us"
+    values["TIME_ZONE"] = "UTC"
+    values["MEDIA_ROOT"] = os.environ.get("B52_HOST_MEDIA_ROOT") or temporary_media_root(name)
+    values["MEDIA_URL"] = "/media/"
+    values["STORAGES"] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    values["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    return values
+
+
+def temporary_media_root(name):
+    """``<temporary folder>/media``; the package puts its private folder
+    ``b52_private`` beside it. The folder goes when the process ends."""
+    folder = tempfile.mkdtemp(prefix=f"b52-host-{name}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return str(Path(folder) / "media")
