@@ -78,9 +78,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "example_site.wsgi.application"
 
+# Persistent connections, checked before each request: after a database
+# restart a worker opens a new connection instead of failing its requests.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
 
