@@ -97,7 +97,7 @@ def test_get_describes_the_form_in_its_order(client, form_page, call, district):
         "max_files": 5,
         "max_file_size": 10 * 1024 * 1024,
         "max_total_size": 25 * 1024 * 1024,
-        "accept": [".pdf", ".docx", ".odt", ".jpg", ".jpeg", ".png"],
+        "accept": [".pdf", ".docx", ".odt", ".jpg", ".jpeg", ".png", ".webp"],
     }
     assert data["honeypot_field"]["name"] == "b52_homepage"
     assert set(data["hidden_fields"]) == {"b52_token", "b52_rendered"}

@@ -17,14 +17,15 @@ from .conftest import add_release, bulk_releases
 pytestmark = pytest.mark.django_db
 
 # Cold: Site; routing root → index (3); Wagtail's view-restriction check (2);
-# the archive years; view restrictions for .public(); count; B52Settings (the
+# the archive years and their view restrictions (a private release must not
+# reveal its year); view restrictions for .public(); count; B52Settings (the
 # host's base template, once); the filter form's programme, district and
 # organisation choices; the ids of the page; its releases with lead
 # organisation and programme; their images; the renditions of the card's
 # filter spec; the partner organisations.
-INDEX_QUERIES = 18
+INDEX_QUERIES = 19
 # A filtered page also validates the chosen district and organisation.
-FILTERED_QUERIES = 20
+FILTERED_QUERIES = 21
 # Cold: Site; routing root → index (3) → release (1); view-restriction check
 # (2); B52Settings; lead organisation, programme and lead image (3: the
 # routing query leaves them out, which makes the warm page cheaper);
