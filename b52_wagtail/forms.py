@@ -57,6 +57,7 @@ class LocalDateTimeField(forms.DateTimeField):
         widget = field.widget
         display_format = getattr(widget, "format", None) or "%d.%m.%Y %H:%M"
         return cls(
+            input_formats=[display_format, *INPUT_FORMATS],
             required=field.required,
             label=field.label,
             help_text=field.help_text,
@@ -66,9 +67,16 @@ class LocalDateTimeField(forms.DateTimeField):
         )
 
     def prepare_value(self, value):
-        # Shown in the package's time zone, not the editor's.
+        # Shown in the package's time zone, not the editor's; a time in the
+        # hour that happens twice carries the suffix that reads it back.
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-            return localization.localtime(value).replace(tzinfo=None)
+            local = localization.localtime(value)
+            naive = local.replace(tzinfo=None)
+            if is_ambiguous(naive):
+                first, second = readings(naive)
+                summer, winter = localization.offset_names(first.tzname(), second.tzname())
+                return f"{self.show(naive)} {winter if local.fold else summer}"
+            return naive
         return value
 
     def to_python(self, value):

@@ -128,8 +128,12 @@ class B52PageMixin:
         return localization.page_language(self)
 
     def serve(self, request, *args, **kwargs):
-        with localization.override(self.get_b52_language()):
-            return localization.render_response(self.serve_page(request, *args, **kwargs))
+        language = self.get_b52_language()
+        with localization.override(language):
+            response = localization.render_response(self.serve_page(request, *args, **kwargs))
+        # Django's LocaleMiddleware would name the browser's language here.
+        response.headers.setdefault("Content-Language", language)
+        return response
 
     def serve_page(self, request, *args, **kwargs):
         """What ``serve()`` does, run in the page's language and time zone.

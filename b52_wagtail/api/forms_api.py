@@ -12,13 +12,14 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from .. import localization
@@ -26,6 +27,7 @@ from ..applications.forms import ACCEPT, HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_F
 from ..applications.models import AbstractApplicationFormPage
 from ..applications.ratelimit import rate_limit_exceeded
 from ..conf import b52_settings
+from ..pages import in_request_site
 
 HIDDEN_FIELDS = (TOKEN_FIELD, RENDERED_FIELD)
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -64,17 +66,8 @@ def form_view(request, page_id):
 def get_form_page(request, page_id):
     """The live, public application form page with this id on the site the
     request was made to, or 404."""
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    page = (
-        Page.objects.live()
-        .public()
-        .descendant_of(site.root_page, inclusive=True)
-        .filter(pk=page_id)
-        .specific()
-        .first()
-    )
+    pages = in_request_site(Page.objects.live().public().filter(pk=page_id), request)
+    page = pages.specific().first()
     if not isinstance(page, AbstractApplicationFormPage):
         raise Http404
     return page
@@ -197,7 +190,7 @@ def submit(request, page):
         )
     try:
         request.POST  # noqa: B018  (parse the body here, where its errors get JSON)
-    except (TooManyFieldsSent, TooManyFilesSent):
+    except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
         return json_error(
             gettext(
                 "The form was sent with too many fields or files. Nothing was stored; "

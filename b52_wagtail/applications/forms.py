@@ -59,7 +59,7 @@ NUMBER_DECIMAL_PLACES = 2
 NUMBER_LIMIT = 10**9
 # Characters no single-line answer may hold (a line break in a name could
 # end up in a mail header or a CSV line); multi-line text keeps \t \n \r.
-CONTROL_CHARACTERS = {chr(code) for code in range(32)} | {"\x7f"}
+CONTROL_CHARACTERS = {chr(code) for code in range(32)} | {"\x7f", "\x85", "\u2028", "\u2029"}
 MULTILINE_ALLOWED = {"\t", "\n", "\r"}
 
 phone_validator = RegexValidator(

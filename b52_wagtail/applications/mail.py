@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from .. import localization
 from ..models import B52Settings
+from ..pages import localized_page
 
 # Hosts a new Wagtail project names before anyone has set a real one.
 PLACEHOLDER_HOSTS = frozenset({"example.com", "www.example.com", "localhost", "127.0.0.1", "[::1]"})
@@ -74,7 +75,7 @@ def build_confirmation(submission):
         context = {
             "submission": submission,
             "page": page,
-            "call": page.call,
+            "call": localized_page(page.call, page.locale_id),
             "attachments": list(submission.attachments.all()),
             "b52": site_settings,
             "extra": submission.extra_answers(page),
@@ -99,7 +100,7 @@ def build_notification(submission):
         context = {
             "submission": submission,
             "page": page,
-            "call": page.call,
+            "call": localized_page(page.call, page.locale_id),
             "admin_url": admin_url(submission, page),
             "attachment_count": submission.attachments.count(),
         }

@@ -154,6 +154,9 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["call"] = self.get_call()
+        # Title and link in the page's language: the call's translation in
+        # this page's locale, where there is one (its rules are the call's).
+        context["call_page"] = localized_page(context["call"], self.locale_id)
         context["accepts_applications"] = self.accepts_applications()
         if not context["accepts_applications"]:
             context["closed_message"] = closed_message(context["call"])
@@ -163,9 +166,9 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
     # Extension points -------------------------------------------------
 
     def get_call(self):
-        """The award call (its translation in this page's locale, where there
-        is one), or None when it is missing or not live."""
-        call = localized_page(self.call, self.locale_id)
+        """The award call whose rules (period, applicant types, KGK) apply,
+        or None when it is missing or not live."""
+        call = self.call
         if call is None or not call.live:
             return None
         return call

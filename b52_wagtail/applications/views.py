@@ -250,13 +250,13 @@ def content_disposition(name):
 
 @login_required(login_url="wagtailadmin_login")
 def download_attachment(request, pk):
-    # "Not there" and "not yours" answer alike (404), so that a signed-in
-    # user without the permission cannot find out which ids exist.
+    # "Not there" and "not yours" answer alike (403), so that a signed-in
+    # user cannot find out which ids exist.
     attachment = Attachment.objects.select_related("submission__page").filter(pk=pk).first()
     if attachment is None or not can_view_applications(
         request.user, attachment.submission.page.specific
     ):
-        raise Http404
+        return deny(request)
     name = attachment.file.name or ""
     if not name.startswith("b52-applications/") or ".." in name or "\\" in name:
         raise Http404

@@ -93,7 +93,7 @@ def test_users_without_the_permission_cannot_tell_it_from_a_missing_file(
     forbidden = client.get(attachment_url(submission))
     missing_pk = submission.attachments.get().pk + 1000
     missing = client.get(reverse("b52_applications:attachment", args=[missing_pk]))
-    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.status_code == missing.status_code == 403
     assert forbidden.content == missing.content
     assert b"%PDF" not in forbidden.content
 
@@ -137,12 +137,16 @@ def test_a_hostile_name_gives_a_safe_content_disposition(client, users, form_pag
         "/b52/applications/attachments/..%2f..%2fsettings.py",
         "/b52/applications/attachments/../../settings.py",
         "/b52/applications/attachments/%2e%2e/",
-        "/b52/applications/attachments/999999/",
     ],
 )
 def test_paths_outside_the_attachments_are_404(client, users, submission, path):
     client.force_login(users["admin"])
     assert client.get(path).status_code == 404
+
+
+def test_a_missing_id_answers_like_a_forbidden_one_even_for_the_office(client, users, submission):
+    client.force_login(users["admin"])
+    assert client.get("/b52/applications/attachments/999999/").status_code == 403
 
 
 def test_a_stored_name_outside_the_folder_is_never_served(client, users, submission):

@@ -67,9 +67,29 @@ def test_a_translated_call_links_to_the_translated_form(client, bilingual):
     assert "Apply online" in html and 'lang="en"' in html
     german = client.get(call.url).content.decode()
     assert f'href="{call.application_page.url}"' in german and "Online bewerben" in german
-    # The English form's "back to the call" goes to the English call.
+    # The English form names and links the English call, and is reachable
+    # through the JSON form API; its rules stay those of the linked call.
     form_html = client.get(english_form.url).content.decode()
     assert "Who is applying?" in form_html
+    assert f'<p class="b52-page__kicker">{english_call.title}</p>' in form_html
+    api = client.get(reverse("b52_api_forms:form", args=[english_form.pk]))
+    assert api.status_code == 200 and api.json()["language"] == "en"
+
+
+def test_a_translated_form_follows_the_rules_of_its_linked_call(client, bilingual):
+    import datetime as dt
+
+    call = make_call(bilingual["home"])
+    form = make_form_page(call)
+    english_call = translate(call, bilingual["en"])
+    english_form = translate(form, bilingual["en"])
+    # An editor let the English copy's deadline go stale.
+    english_call.refresh_from_db()
+    english_call.deadline = english_call.deadline - dt.timedelta(days=365)
+    english_call.save_revision().publish()
+    assert english_form.specific.call_id == call.pk
+    assert english_form.specific.accepts_applications()
+    assert "Who is applying?" in client.get(english_form.url).content.decode()
 
 
 def test_pages_name_their_canonical_url_and_their_translations(client, bilingual):
