@@ -65,8 +65,10 @@ class B52CoreConfig(B52AppConfig):
     def b52_ready(self):
         from django.core.signals import setting_changed
 
+        from . import cdn
         from .cache import connect_signals
         from .conf import b52_settings
 
         setting_changed.connect(b52_settings.reload)
         connect_signals()
+        cdn.connect_signals()

@@ -1,13 +1,32 @@
-"""Fragment caching of rendered page parts, invalidated by a content generation.
+"""Fragment caching of rendered page parts, invalidated by what changed.
 
-The *content generation* is one integer kept in the cache named by
-``B52_FRAGMENT_CACHE``. Every cached fragment has the generation in its key;
-any change that can alter what a visitor sees (a page published, unpublished,
-moved or deleted, a view restriction, a core snippet, the B 52 settings, an
-image, a document, a site) increments it, so every fragment rendered before
-the change is never read again and expires with the cache's ``TIMEOUT``.
+A cached fragment's key holds the *content generation* and the generations of
+the *dependencies* the fragment declares. Each is an integer kept in the cache
+named by ``B52_FRAGMENT_CACHE``; a change increments the generations of what
+it touched, so every fragment that depends on it is never read again (and
+expires with the cache's ``TIMEOUT``), while the other fragments stay warm.
 
-The counter lives in the shared cache, not in process memory: with more than
+Dependencies are short strings (see :func:`tree`, :func:`model_tag`,
+``PAGES``):
+
+- ``tree:<path>``: a page or any page below it was saved, published,
+  unpublished, moved, deleted or got a view restriction. A change of a page
+  increments the tree of the page and of each of its ancestors, so an index
+  that depends on its own tree sees a change of any of its children.
+- ``model:<app_label.model>``: any object of that model changed. Used for the
+  core snippets (organisations, contacts, districts, programmes), for images
+  and documents (one generation for all of them: a per-image dependency would
+  cost a cache read per image on every page) and for each page model (a
+  fragment listing releases wherever they are depends on the release model).
+- ``PAGES``: a page appeared, disappeared or changed its title or URL (links
+  to arbitrary pages: chosen related pages, rich text links).
+
+The content generation itself (:func:`bump_content_generation`) is in every
+key: sites and the B 52 settings change it (every page shows them), and code
+that changes content without model signals calls it. A fragment that declares
+no dependencies depends on ``ANY``, which every change increments.
+
+The counters live in the shared cache, not in process memory: with more than
 one process (gunicorn workers, several hosts), ``B52_FRAGMENT_CACHE`` must name
 a cache all of them share, such as Redis. ``B52_FRAGMENT_CACHE = None``
 disables fragment caching.
@@ -33,10 +52,53 @@ from .conf import b52_settings
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "b52_wagtail.content_generation"
+DEPENDENCY_KEY_PREFIX = "b52_wagtail.generation:"
 CACHEABLE_METHODS = ("GET", "HEAD")
 
+# Dependencies that are not a tree or a model (see the module docstring).
+ANY = "any"
+PAGES = "pages"
+
 _GENERATION_ATTR = "_b52_content_generation"
+_DEPENDENCIES_ATTR = "_b52_dependency_generations"
 _FRAGMENTS_ATTR = "_b52_fragments"
+
+
+def tree(page):
+    """The dependency on ``page`` and every page below it."""
+    return f"tree:{page.path}"
+
+
+def model_tag(model):
+    """The dependency on every object of ``model`` (a class or an instance)."""
+    return f"model:{model._meta.label_lower}"
+
+
+def media_tags():
+    """The dependencies on images and documents (one for each model)."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    return [model_tag(get_image_model()), model_tag(get_document_model())]
+
+
+def snippet_tags(*names):
+    """The dependencies on the core snippets named (``"Contact"``, …; none:
+    organisations, contacts, districts and programmes)."""
+    from . import models
+
+    names = names or ("Organisation", "Contact", "District", "Programme")
+    return [model_tag(getattr(models, name)) for name in names]
+
+
+def page_tags(page, path=None):
+    """What a change of ``page`` (at ``path``, default its own) increments:
+    the trees of the page and its ancestors, and its model."""
+    path = page.path if path is None else path
+    steplen = type(page).steplen
+    tags = [f"tree:{path[:end]}" for end in range(steplen, len(path) + 1, steplen)]
+    models = {type(page), page.specific_class or type(page)}
+    return [*tags, *sorted(model_tag(model) for model in models)]
 
 
 def fragment_cache():
@@ -78,20 +140,54 @@ def content_generation(request=None):
     return value
 
 
-def _increment():
+def dependency_generations(request, dependencies):
+    """The generations of ``dependencies`` (a list of ints, in order), or
+    None when the cache cannot be reached. One cache round trip for those not
+    yet read during ``request``; missing counters start at a fresh value."""
+    known = getattr(request, _DEPENDENCIES_ATTR, None) if request is not None else None
+    if known is None:
+        known = {}
+        if request is not None:
+            setattr(request, _DEPENDENCIES_ATTR, known)
+    wanted = [tag for tag in dict.fromkeys(dependencies) if tag not in known]
+    if wanted:
+        cache = fragment_cache()
+        keys = {DEPENDENCY_KEY_PREFIX + tag: tag for tag in wanted}
+        try:
+            found = cache.get_many(list(keys))
+            missing = [key for key in keys if key not in found]
+            for key in missing:
+                cache.add(key, _initial_generation(), timeout=None)
+            if missing:
+                found.update(cache.get_many(missing))
+        except Exception:
+            logger.exception("b52_wagtail: cannot read the generations of dependencies")
+            return None
+        if any(key not in found for key in keys):
+            return None
+        known.update({tag: found[key] for key, tag in keys.items()})
+    return [known[tag] for tag in dependencies]
+
+
+def _increment(key=GENERATION_KEY):
     cache = fragment_cache()
     if cache is None:
         return None
     try:
         try:
-            return cache.incr(GENERATION_KEY)
+            return cache.incr(key)
         except ValueError:  # missing (never set, evicted or expired)
-            if cache.add(GENERATION_KEY, _initial_generation(), timeout=None):
-                return cache.get(GENERATION_KEY)
-            return cache.incr(GENERATION_KEY)
+            if cache.add(key, _initial_generation(), timeout=None):
+                return cache.get(key)
+            return cache.incr(key)
     except Exception:
-        logger.exception("b52_wagtail: cannot increment the content generation")
+        logger.exception("b52_wagtail: cannot increment the generation %s", key)
         return None
+
+
+def _increment_dependencies(dependencies):
+    for tag in dependencies:
+        _increment(DEPENDENCY_KEY_PREFIX + tag)
 
 
 def bump_content_generation():
@@ -107,14 +203,27 @@ def bump_content_generation():
     return value
 
 
-def fragment_key(request, name, vary_on=(), *, anonymous_only=False):
+def bump_dependencies(*dependencies):
+    """Make the fragments that depend on any of ``dependencies`` stale (and
+    those that declare none). Like :func:`bump_content_generation`, now and
+    once more after the current transaction commits."""
+    if fragment_cache() is None:
+        return
+    dependencies = list(dict.fromkeys([*dependencies, ANY]))
+    _increment_dependencies(dependencies)
+    transaction.on_commit(partial(_increment_dependencies, dependencies))
+
+
+def fragment_key(request, name, vary_on=(), *, anonymous_only=False, depends=None):
     """The cache key of fragment ``name`` for this request, or None when the
     fragment must be rendered live (caching disabled, preview, not GET/HEAD,
     no request, or a signed-in user and ``anonymous_only``).
 
-    Besides ``vary_on``, the key holds the content generation, the active
-    language and time zone, the Wagtail site, and the scheme and host of the
-    request (absolute URLs in a fragment are built from them)."""
+    Besides ``vary_on``, the key holds the content generation, the
+    generations of ``depends`` (dependencies, see the module docstring;
+    None: ``ANY``), the active language and time zone, the Wagtail site, and
+    the scheme and host of the request (absolute URLs in a fragment are built
+    from them)."""
     if request is None or getattr(request, "is_preview", False):
         return None
     if request.method not in CACHEABLE_METHODS:
@@ -126,11 +235,16 @@ def fragment_key(request, name, vary_on=(), *, anonymous_only=False):
     generation = content_generation(request)
     if generation is None:
         return None
+    dependencies = [ANY] if depends is None else list(depends)
+    generations = dependency_generations(request, dependencies)
+    if generations is None:
+        return None
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
     parts = [
         generation,
+        *(f"{tag}={value}" for tag, value in zip(dependencies, generations, strict=True)),
         get_language(),
         timezone.get_current_timezone_name(),
         site.pk if site else None,
@@ -193,24 +307,109 @@ def _watched_models():
     )
 
 
-def _content_changed(**kwargs):
-    bump_content_generation()
+def _global_models():
+    from wagtail.models import Site
+
+    from .models import B52Settings
+
+    return (Site, B52Settings)
 
 
-def _model_changed(watched, sender, instance=None, **kwargs):
-    if isinstance(instance, watched):
+def _is_site_setting(instance):
+    from .models import B52Settings
+
+    return isinstance(instance, B52Settings)
+
+
+def _dependencies_of(instance):
+    """What a saved or deleted ``instance`` makes stale, or None for a
+    change of the whole site (content generation)."""
+    from wagtail.models import Page, PageViewRestriction
+
+    if isinstance(instance, _global_models()):
+        return None
+    if isinstance(instance, Page):
+        tags = page_tags(instance)
+        if getattr(instance, "_b52_link_changed", True):
+            tags.append(PAGES)
+        return tags
+    if isinstance(instance, PageViewRestriction):
+        page = Page.objects.filter(pk=instance.page_id).first()
+        return [PAGES, *(page_tags(page) if page is not None else [])]
+    return [model_tag(instance)]
+
+
+def _page_pre_save(sender, instance=None, raw=False, update_fields=None, **kwargs):
+    # Whether links to the page (its title, URL or being live) change: only
+    # then do fragments that link to arbitrary pages (PAGES) go stale. One
+    # query per page save, in the editor's request.
+    from wagtail.models import Page
+
+    if raw or not isinstance(instance, Page) or instance.pk is None:
+        return
+    if b52_settings.FRAGMENT_CACHE is None:
+        return
+    fields = ("title", "url_path", "live", "slug")
+    if update_fields is not None and not set(update_fields) & set(fields):
+        instance._b52_link_changed = False
+        return
+    before = Page.objects.filter(pk=instance.pk).values_list(*fields).first()
+    instance._b52_link_changed = before != tuple(getattr(instance, name) for name in fields)
+
+
+# Fields that Wagtail fills in on first use (a document's size, an image's
+# hash) without changing what a visitor sees.
+_BOOKKEEPING_FIELDS = frozenset({"file_size", "file_hash"})
+
+
+def _model_changed(watched, sender, instance=None, update_fields=None, **kwargs):
+    if not isinstance(instance, watched):
+        return
+    if update_fields and set(update_fields) <= _BOOKKEEPING_FIELDS:
+        return
+    if kwargs.get("created") and _is_site_setting(instance):
+        # Made with its defaults on first use (``for_request``), during a
+        # request that already renders with them.
+        return
+    dependencies = _dependencies_of(instance)
+    if dependencies is None:
         bump_content_generation()
+    else:
+        bump_dependencies(*dependencies)
 
 
-_PAGE_SIGNALS = ("page_published", "page_unpublished", "post_page_move")
+def _page_published(sender, instance=None, **kwargs):
+    # Publishing saves the page (post_save) unless nothing changed; a page's
+    # live status and titles are compared there.
+    bump_dependencies(*page_tags(instance))
+
+
+def _page_unpublished(sender, instance=None, **kwargs):
+    bump_dependencies(PAGES, *page_tags(instance))
+
+
+def _page_moved(sender, instance=None, parent_page_before=None, parent_page_after=None, **kwargs):
+    tags = [PAGES, *page_tags(instance)]
+    for parent in (parent_page_before, parent_page_after):
+        if parent is not None:
+            tags += page_tags(parent)
+    bump_dependencies(*tags)
+
+
+_PAGE_SIGNALS = {
+    "page_published": _page_published,
+    "page_unpublished": _page_unpublished,
+    "post_page_move": _page_moved,
+}
 
 
 def _signals():
     from django.db.models import signals as model_signals
     from wagtail import signals as wagtail_signals
 
-    for name in _PAGE_SIGNALS:
-        yield getattr(wagtail_signals, name), _content_changed, f"b52_fragment_cache_{name}"
+    for name, receiver in _PAGE_SIGNALS.items():
+        yield getattr(wagtail_signals, name), receiver, f"b52_fragment_cache_{name}"
+    yield model_signals.pre_save, _page_pre_save, "b52_fragment_cache_pre_save"
     # Saves cover live pages changed without a new revision (scripts, copies
     # kept live) as well as the snippets, settings, images and documents;
     # deletes cover pages, view restrictions and the rest.

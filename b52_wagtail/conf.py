@@ -44,6 +44,12 @@ DEFAULTS = {
     # content generation that invalidates them; None disables fragment caching.
     # With more than one process it must be a shared cache such as Redis.
     "FRAGMENT_CACHE": "default",
+    # Seconds a shared cache (CDN, reverse proxy) may keep a public page
+    # (Cache-Control s-maxage), never past the page's next change by the
+    # clock; 0 or None: no public caching (every page answers "private").
+    "CACHE_MAX_AGE": 300,
+    # Seconds a browser may keep a public page without asking (max-age).
+    "BROWSER_MAX_AGE": 0,
     # Application forms (b52_wagtail.applications).
     # Upload limits: bytes per file, bytes per application, number of files.
     "APPLICATION_MAX_FILE_SIZE": 10 * 1024 * 1024,
@@ -51,11 +57,26 @@ DEFAULTS = {
     "APPLICATION_MAX_FILES": 5,
     # Images with more pixels are refused before they are decoded.
     "APPLICATION_MAX_IMAGE_PIXELS": 40_000_000,
+    # Pixels of all images of one application together (each is decoded).
+    "APPLICATION_MAX_TOTAL_IMAGE_PIXELS": 100_000_000,
+    # Bytes a DOCX/ODT may really unpack to, counted while inflating (never
+    # the sizes a zip declares); also the total of inflated and decoded bytes
+    # of all files of one application.
+    "APPLICATION_MAX_INFLATED_SIZE": 100 * 1024 * 1024,
+    # CPU seconds inspecting all files of one application may take.
+    "APPLICATION_INSPECTION_BUDGET_SECONDS": 10,
+    # PDFs with active content (JavaScript, launch actions, embedded files,
+    # XFA, ...): "refuse" them, or "flag" them (accepted, staff are warned in
+    # the inbox and before the download).
+    "APPLICATION_ACTIVE_PDF": "refuse",
     # Characters of the short summary (Kurzzusammenfassung).
     "APPLICATION_SUMMARY_MAX_LENGTH": 3000,
     # A form posted sooner than this many seconds after it was rendered is
     # treated as spam (looks like success, is flagged, sends no mail).
     "APPLICATION_MIN_SECONDS": 3,
+    # The form token the server issues with each form expires after this
+    # many seconds (the person is asked to send again with a fresh one).
+    "APPLICATION_TOKEN_MAX_AGE": 24 * 60 * 60,
     # Per-client rate limit of form POSTs: at most RATE_LIMIT per RATE_WINDOW
     # seconds, counted in the cache named by APPLICATION_CACHE (use a shared
     # cache such as Redis when the site runs more than one process).
@@ -72,6 +93,11 @@ DEFAULTS = {
     # retry delay in seconds (doubled on every attempt, at most 6 hours).
     "APPLICATION_MAIL_MAX_ATTEMPTS": 8,
     "APPLICATION_MAIL_RETRY_DELAY": 60,
+    # Seconds a worker holds a mail it is sending. A mail still "sending"
+    # after that is taken to have lost its worker (killed, crashed) and is
+    # sent again by the next worker run; keep it well above the longest SMTP
+    # send (EMAIL_TIMEOUT), or a slow send may go out twice.
+    "APPLICATION_MAIL_LEASE": 300,
 }
 
 STANDALONE_BASE_TEMPLATE = "b52_wagtail/base.html"

@@ -56,15 +56,29 @@ class LocalDateTimeField(forms.DateTimeField):
         """This kind of field in place of the model form's ``field``."""
         widget = field.widget
         display_format = getattr(widget, "format", None) or "%d.%m.%Y %H:%M"
-        return cls(
+        replacement = cls(
             input_formats=[display_format, *INPUT_FORMATS],
             required=field.required,
             label=field.label,
             help_text=field.help_text,
             widget=widget,
             initial=field.initial,
+            disabled=field.disabled,
+            show_hidden_initial=field.show_hidden_initial,
+            localize=field.localize,
+            label_suffix=field.label_suffix,
             display_format=display_format,
         )
+        # What the model field or the panel added: validators (beyond the
+        # defaults) and its own error messages.
+        replacement.validators = [*field.validators]
+        defaults = type(field)().error_messages
+        replacement.error_messages.update(
+            (key, message)
+            for key, message in field.error_messages.items()
+            if message != defaults.get(key)
+        )
+        return replacement
 
     def prepare_value(self, value):
         # Shown in the package's time zone, not the editor's; a time in the

@@ -10,7 +10,7 @@ from django.template.loader import get_template
 from django.template.loader_tags import BlockNode, ExtendsNode
 from wagtail.models import Site
 
-from . import localization
+from . import cdn, localization
 from .conf import b52_settings
 
 # Blocks of the host's base template the package layout adds to. Where the
@@ -133,7 +133,7 @@ class B52PageMixin:
             response = localization.render_response(self.serve_page(request, *args, **kwargs))
         # Django's LocaleMiddleware would name the browser's language here.
         response.headers.setdefault("Content-Language", language)
-        return response
+        return cdn.patch_page_response(self, request, response)
 
     def serve_page(self, request, *args, **kwargs):
         """What ``serve()`` does, run in the page's language and time zone.
@@ -142,7 +142,36 @@ class B52PageMixin:
 
     def serve_preview(self, request, *args, **kwargs):
         with localization.override(self.get_b52_language()):
-            return localization.render_response(super().serve_preview(request, *args, **kwargs))
+            response = localization.render_response(super().serve_preview(request, *args, **kwargs))
+        cdn.make_private(response)
+        return response
+
+    # Full-page caching (see b52_wagtail.cdn) --------------------------------
+
+    def get_clock_changes(self, now):
+        """The moments at which what this page shows changes by the clock
+        alone (no one publishing anything), e.g. a call's start and deadline.
+        Those around ``now`` matter: a shared cache keeps the page no longer
+        than until the next one, ``Last-Modified`` is never before the last.
+        Override this in pages that show something computed from the time."""
+        return []
+
+    def get_cdn_paths(self, changed=None):
+        """Paths (relative to this page's URL) to purge from a frontend cache
+        when ``changed`` (a page or a snippet this page shows) changed.
+        Override this in pages with routes (archives, feeds)."""
+        return self.get_cached_paths()
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        """Live pages of this type that show ``obj`` (a page that was
+        published or unpublished, or a changed snippet). By default a page
+        shows its children (an index lists them). Override this to add what
+        a page type shows."""
+        parent = cdn.parent_of(obj)
+        if parent is not None and parent.live and parent.specific_class is cls:
+            return [parent.specific]
+        return []
 
 
 def paginate(request, object_list, per_page=None, *, param="page"):

@@ -7,12 +7,8 @@ Mounted by ``urls.py`` only when the applications app is installed.
 
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
 )
 from django.http import Http404, HttpResponse, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import strip_tags
@@ -23,13 +19,13 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from .. import localization
-from ..applications.forms import ACCEPT, HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD
+from ..applications.forms import ACCEPT, HONEYPOT_FIELD, TOKEN_FIELD
 from ..applications.models import AbstractApplicationFormPage
-from ..applications.ratelimit import rate_limit_exceeded
+from ..applications.models.page import outcome_message, outcome_status, with_retry_after
 from ..conf import b52_settings
 from ..pages import in_request_site
 
-HIDDEN_FIELDS = (TOKEN_FIELD, RENDERED_FIELD)
+HIDDEN_FIELDS = (TOKEN_FIELD,)
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -177,68 +173,59 @@ def iso(value):
 
 
 def submit(request, page):
-    """The steps of ``AbstractApplicationFormPage.serve()`` with JSON answers."""
-    if rate_limit_exceeded(request, page):
-        return JsonResponse(
-            {
-                "detail": gettext(
-                    "This form has been sent too often from your connection in a short time. "
-                    "Please wait a minute and then send it again."
-                )
-            },
-            status=429,
-        )
-    try:
-        request.POST  # noqa: B018  (parse the body here, where its errors get JSON)
-    except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
-        return json_error(
-            gettext(
-                "The form was sent with too many fields or files. Nothing was stored; "
-                "please send the form again as it is."
-            ),
-            status=400,
-        )
-    except RequestDataTooBig:
-        return json_error(
-            gettext("The form is too large to be sent. Nothing was stored."), status=413
-        )
+    """``AbstractApplicationFormPage.submit()`` with JSON answers. Every
+    answer says whether the application arrived: a receipt (201, or 200 for
+    the same form sent again) or ``"stored": false`` with the reason."""
     if not request.content_type.startswith(FORM_CONTENT_TYPES):
         return JsonResponse(
             {
+                "stored": False,
                 "errors": {},
                 "non_field_errors": [gettext("Please send the form as multipart/form-data.")],
             },
             status=415,
         )
-    stored = page.stored_submission_for(request.POST.get(TOKEN_FIELD))
-    if stored is not None:
-        # A resubmission (retry after a lost answer, double click): the
-        # stored receipt again, even after the deadline.
-        return receipt(stored, status=200)
-    form = page.get_form(request.POST, request.FILES, page=page, user=request.user, request=request)
-    if form.is_valid():
-        if form.is_spam:
-            page.process_spam(form)
-            return spam_answer()
-        return receipt(page.process_form_submission(form), status=201)
-    if form.is_spam:
-        # A bot learns nothing from error messages.
+    outcome = page.submit(request)
+    if outcome.arrived:
+        return receipt(outcome.submission, status=201 if outcome.kind == "stored" else 200)
+    if outcome.kind == "spam":
         return spam_answer()
-    errors = {
-        name: list(messages) for name, messages in form.errors.items() if name != NON_FIELD_ERRORS
-    }
-    return JsonResponse(
-        {"errors": errors, "non_field_errors": list(form.non_field_errors())}, status=400
-    )
+    if outcome.kind == "rate_limited":
+        return json_error(
+            gettext(
+                "This form has been sent too often from your connection in a short time. "
+                "Please wait a minute and then send it again."
+            ),
+            status=429,
+        )
+    if outcome.kind == "invalid":
+        form = outcome.form
+        errors = {
+            name: list(messages)
+            for name, messages in form.errors.items()
+            if name != NON_FIELD_ERRORS
+        }
+        return JsonResponse(
+            {"stored": False, "errors": errors, "non_field_errors": list(form.non_field_errors())},
+            status=400,
+        )
+    response = json_error(str(outcome_message(outcome)), status=outcome_status(outcome))
+    return with_retry_after(response, outcome)
 
 
 def json_error(message, status):
-    return JsonResponse({"errors": {}, "non_field_errors": [message]}, status=status)
+    return JsonResponse(
+        {"stored": False, "errors": {}, "non_field_errors": [message]}, status=status
+    )
 
 
 def receipt(submission, status):
     return JsonResponse(
-        {"receipt_number": submission.receipt_number, "submitted_at": iso(submission.submit_time)},
+        {
+            "stored": True,
+            "receipt_number": submission.receipt_number,
+            "submitted_at": iso(submission.submit_time),
+        },
         status=status,
     )
 
@@ -248,4 +235,6 @@ def spam_answer():
     number. Same status and keys as a success, so nothing tells a bot which
     check caught it; a person caught by mistake sees no receipt number and
     can ask the office (the flagged row is kept)."""
-    return JsonResponse({"receipt_number": None, "submitted_at": iso(timezone.now())}, status=201)
+    return JsonResponse(
+        {"stored": True, "receipt_number": None, "submitted_at": iso(timezone.now())}, status=201
+    )

@@ -21,6 +21,7 @@ admin_urlpatterns = [
     path("", views.applications_index, name="index"),
     path("<int:pk>/", views.submission_detail, name="detail"),
     path("<int:pk>/status/", views.submission_status, name="status"),
+    path("attachments/<int:pk>/", views.attachment_confirm, name="attachment"),
 ]
 
 

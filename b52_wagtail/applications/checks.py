@@ -87,3 +87,26 @@ def check_private_storage_is_configured(app_configs=None, **kwargs):
             id="b52_wagtail.W002",
         )
     ]
+
+
+@register(deploy=True)
+def check_mail_timeout_fits_the_lease(app_configs=None, **kwargs):
+    """A send that outlives its lease may be taken over and go out twice."""
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
+        return []
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None)
+    lease = b52_settings.APPLICATION_MAIL_LEASE
+    if timeout is not None and timeout < lease:
+        return []
+    return [
+        Warning(
+            _(
+                "EMAIL_TIMEOUT is %(timeout)s, not shorter than the application mail lease "
+                "of %(lease)s seconds: a send that hangs longer may be taken over by another "
+                "worker and the mail sent twice."
+            )
+            % {"timeout": timeout, "lease": lease},
+            hint=_("Set EMAIL_TIMEOUT to e.g. 30 seconds (see docs/operations.md)."),
+            id="b52_wagtail.W004",
+        )
+    ]

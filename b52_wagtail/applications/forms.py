@@ -6,9 +6,11 @@ import unicodedata
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db.models import Exists, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
@@ -16,16 +18,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
-from wagtail.models import Locale
+from wagtail.coreutils import get_supported_content_language_variant
 
 from ..conf import b52_settings
 from ..models import ApplicantType, District
 from ..templatetags.b52_tags import b52_datetime
-from .uploads import check_upload
+from .uploads import InspectionBudget, check_uploads
 
-SIGNING_SALT = "b52_wagtail.applications.rendered"
+TOKEN_SALT = "b52_wagtail.applications.token"  # noqa: S105  (a salt name, not a secret)
 HONEYPOT_FIELD = "b52_homepage"
 TOKEN_FIELD = "b52_token"  # noqa: S105  (a field name, not a secret)
+# Posted by forms rendered before the render time moved into the token; ignored.
 RENDERED_FIELD = "b52_rendered"
 RESERVED_FIELD_NAMES = frozenset(
     {
@@ -66,6 +69,30 @@ phone_validator = RegexValidator(
     r"^\+?[0-9 ()/.\-]{5,40}$",
     _("Please enter a phone number using digits, spaces and + ( ) / - only."),
 )
+
+
+def mint_token(now=None):
+    """A form token: a fresh UUID and the time it was issued, signed with
+    ``SECRET_KEY``. The server issues it with the form; it identifies the
+    one submission of that form (idempotency) and dates the render."""
+    issued = time.time() if now is None else now
+    return signing.Signer(salt=TOKEN_SALT).sign(f"{uuid.uuid4().hex}:{issued:.3f}")
+
+
+def parse_token(value):
+    """``(uuid, issued_at)`` of a token this server issued, else None."""
+    try:
+        payload = signing.Signer(salt=TOKEN_SALT).unsign(str(value or ""))
+        hex_value, issued = payload.split(":")
+        return uuid.UUID(hex=hex_value), float(issued)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def token_uuid(value):
+    """The UUID of a token this server issued (expired or not), else None."""
+    parsed = parse_token(value)
+    return parsed[0] if parsed else None
 
 
 # Django's own German messages address the reader informally; the form
@@ -117,8 +144,8 @@ class MultipleFileInput(forms.FileInput):
 
 class AttachmentsField(forms.FileField):
     """One or more files, each checked by :func:`.uploads.check_upload`;
-    the count and the total size are limited too. Cleans to a list of
-    :class:`.uploads.CheckedFile`."""
+    the count, the total size and the total cost of inspecting them are
+    limited too. Cleans to a list of :class:`.uploads.CheckedFile`."""
 
     widget = MultipleFileInput
 
@@ -148,15 +175,9 @@ class AttachmentsField(forms.FileField):
                 code="total_too_large",
                 params={"limit": filesizeformat(max_total)},
             )
-        checked, errors = [], []
-        for upload in files:
-            try:
-                checked.append(check_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return checked
+        # One budget for all files of this validation: what inspecting them
+        # may cost is bounded in total, not only per file.
+        return check_uploads(files, InspectionBudget.from_settings())
 
 
 class ApplicationForm(BaseForm):
@@ -195,7 +216,6 @@ class ApplicationForm(BaseForm):
         error_messages={"required": _("Please agree to the privacy notice.")},
     )
     b52_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    b52_rendered = forms.CharField(widget=forms.HiddenInput, required=False)
     b52_homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
@@ -233,10 +253,7 @@ class ApplicationForm(BaseForm):
         self.setup_fixed_fields()
         self.setup_messages()
         if not self.is_bound:
-            self.initial.setdefault(TOKEN_FIELD, str(uuid.uuid4()))
-            self.initial.setdefault(
-                RENDERED_FIELD, signing.TimestampSigner(salt=SIGNING_SALT).sign(str(time.time()))
-            )
+            self.initial.setdefault(TOKEN_FIELD, mint_token())
         self.set_described_by()
 
     def setup_fixed_fields(self):
@@ -294,11 +311,17 @@ class ApplicationForm(BaseForm):
                     field.error_messages["invalid"] = message
 
     def district_queryset(self):
+        """The districts of the page's locale, or of the default locale when
+        that has none: one query (the fallback is a subquery, not a probe)."""
         districts = District.objects.all()
         locale_id = getattr(self.page, "locale_id", None)
-        if locale_id and districts.filter(locale_id=locale_id).exists():
-            return districts.filter(locale_id=locale_id).order_by("name")
-        return districts.filter(locale=Locale.get_default()).order_by("name")
+        default = Q(
+            locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        if not locale_id:
+            return districts.filter(default).order_by("name")
+        has_own = Exists(District.objects.filter(locale_id=locale_id))
+        return districts.filter(Q(locale_id=locale_id) | (default & ~has_own)).order_by("name")
 
     def set_described_by(self):
         for name, field in self.fields.items():
@@ -355,16 +378,21 @@ class ApplicationForm(BaseForm):
         page = self.page
         if page is not None and not page.accepts_applications():
             self.add_error(None, self.closed_message())
-        try:
-            cleaned_data[TOKEN_FIELD] = uuid.UUID(self.data.get(TOKEN_FIELD, ""))
-        except ValueError:
+        parsed = parse_token(self.data.get(TOKEN_FIELD))
+        cleaned_data[TOKEN_FIELD] = parsed[0] if parsed else None
+        if parsed and time.time() - parsed[1] > b52_settings.APPLICATION_TOKEN_MAX_AGE:
+            # Open for too long: a person gets a fresh form token and sends
+            # again; nothing is stored under the old one.
             self.add_error(
                 None,
                 _(
-                    "The form is incomplete or out of date. Please reload the page; "
-                    "your entries are kept in your browser if you go back."
+                    "This form was opened too long ago. Please check your entries, "
+                    "select your attachments again and send the form once more."
                 ),
             )
+            if hasattr(self.data, "_mutable"):
+                self.data = self.data.copy()
+                self.data[TOKEN_FIELD] = mint_token()
         return cleaned_data
 
     def strip_control_characters(self, cleaned_data):
@@ -388,15 +416,14 @@ class ApplicationForm(BaseForm):
         return closed_message(self.page.get_call())
 
     def looks_like_spam(self):
+        """Honeypot filled, a token this server did not issue, or sent
+        sooner than ``B52_APPLICATION_MIN_SECONDS`` after it was issued."""
         if self.data.get(HONEYPOT_FIELD):
             return True
-        try:
-            rendered = float(
-                signing.TimestampSigner(salt=SIGNING_SALT).unsign(self.data.get(RENDERED_FIELD, ""))
-            )
-        except (signing.BadSignature, ValueError):
+        parsed = parse_token(self.data.get(TOKEN_FIELD))
+        if parsed is None:
             return True
-        return time.time() - rendered < b52_settings.APPLICATION_MIN_SECONDS
+        return time.time() - parsed[1] < b52_settings.APPLICATION_MIN_SECONDS
 
     # Output ---------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Views of the applications app: the admin inbox (list, detail, status,
-export), the attachment download and the CSRF failure page."""
+export), the attachment download (with a confirmation for flagged files)
+and the CSRF failure page."""
 
-import datetime
 import re
 from urllib.parse import quote
 
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.defaults import permission_denied
 from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail.admin import messages
@@ -24,13 +24,13 @@ from wagtail.log_actions import log
 
 from .. import localization
 from ..pages import layout_context
+from .export import EXPORT_ACTION, SubmissionExport  # noqa: F401 (EXPORT_ACTION for admin_hooks)
 from .forms import HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD, ApplicationForm
 from .models import ApplicationStatus, ApplicationSubmission, Attachment
 from .permissions import application_pages_for_user, can_change_status, can_view_applications
 from .storage import private_storage
+from .uploads import warning_labels
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-EXPORT_ACTION = "b52_applications.export"
 STATUS_ACTION = "b52_applications.status"
 PURGE_ACTION = "b52_applications.purge"
 
@@ -39,13 +39,6 @@ def deny(request):
     """A plain 403. Wagtail's admin turns PermissionDenied into a redirect to
     the dashboard; for applications an explicit 403 is clearer."""
     return permission_denied(request, PermissionDenied())
-
-
-def neutralise_csv(value):
-    """Prefix text that a spreadsheet would run as a formula with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # Admin ------------------------------------------------------------------
@@ -72,25 +65,42 @@ class ApplicationSubmissionsFilterSet(WagtailFilterSet):
 class ApplicationSubmissionsListView(SubmissionsListView):
     """Wagtail's submissions listing and export for application forms,
     guarded by the applications permission instead of the page edit
-    permission, with status, filters, links to the detail view, exports
-    that neutralise formulas and an audit log entry per export."""
+    permission, with status, filters, links to the detail view and its own
+    export (:mod:`.export`: streamed, formulas neutralised, Berlin times, an
+    audit log entry per export)."""
 
     results_template_name = "b52_wagtail/applications/admin/list_results.html"
     filterset_class = ApplicationSubmissionsFilterSet
     orderable_fields = ("id", "submit_time", "receipt_number", "status")
     page_title = gettext_lazy("Applications")
+    export_class = SubmissionExport
 
     def dispatch(self, request, *args, **kwargs):
         self.form_page = kwargs.get("form_page")
         if self.form_page is None or not can_view_applications(request.user, self.form_page):
             return deny(request)
-        if self.is_export:
-            data_fields = self.form_page.get_data_fields()
-            self.list_export = [field for field, label in data_fields]
-            self.export_headings = dict(data_fields)
         # Skip SubmissionsListView.dispatch: its check is the page edit
         # permission, which must not grant access to applications.
         return super(SubmissionsListView, self).dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            if self.filters is not None and not self.filters.is_valid():
+                # Not everything instead of what was asked for: back to the
+                # list, which shows what is wrong with the filter.
+                params = request.GET.copy()
+                del params["export"]
+                return redirect(f"{self.get_index_url()}?{params.urlencode()}")
+            # The filtered, ordered queryset, without the listing's context
+            # (which would count and load every row before the first byte).
+            export = self.export_class(
+                self.form_page,
+                self.get_queryset(),
+                user=request.user,
+                filename=self.get_filename(),
+            )
+            return export.response(request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
         queryset = ApplicationSubmission.objects.filter(page=self.form_page)
@@ -100,47 +110,18 @@ class ApplicationSubmissionsListView(SubmissionsListView):
             Prefetch("attachments", queryset=Attachment.objects.order_by("sort_order", "pk"))
         )
 
-    # Times in the package's time zone (Berlin), whatever TIME_ZONE says:
-    # a real date cell in XLSX, German form in CSV.
-    custom_value_preprocess = {
-        **SubmissionsListView.custom_value_preprocess,
-        datetime.datetime: {
-            SubmissionsListView.FORMAT_XLSX: lambda value: localization.localtime(value).replace(
-                tzinfo=None
-            ),
-            SubmissionsListView.FORMAT_CSV: lambda value: localization.localtime(value).strftime(
-                "%d.%m.%Y %H:%M"
-            ),
-        },
-    }
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            return neutralise_csv(value)
-        return value
-
-    def get_heading(self, queryset, field):
-        # Headings are the labels editors give their fields: a page editor
-        # must not plant a formula in the office's export (CSV and XLSX).
-        return neutralise_csv(super().get_heading(queryset, field))
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.is_export:
-            export_format = self.request.GET.get("export")
-            log(
-                instance=self.form_page,
-                action=EXPORT_ACTION,
-                user=self.request.user,
-                data={"format": export_format, "count": len(context["submissions"])},
-            )
-        return super().render_to_response(context, **response_kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.is_export:
             context["detail_url_name"] = "b52_applications_admin:detail"
             context["can_delete"] = False
+            # Rows whose attachments were let through with a warning
+            # (attachments are prefetched with the page of submissions).
+            context["flagged_ids"] = {
+                submission.pk
+                for submission in context["submissions"]
+                if any(attachment.warnings for attachment in submission.attachments.all())
+            }
         return context
 
 
@@ -164,6 +145,9 @@ def submission_detail(request, pk):
     if submission is None:
         return deny(request)
     extra = submission.extra_answers(page)
+    attachments = list(submission.attachments.all())
+    for attachment in attachments:
+        attachment.warning_labels = warning_labels(attachment.warnings)
     return TemplateResponse(
         request,
         "b52_wagtail/applications/admin/detail.html",
@@ -171,7 +155,7 @@ def submission_detail(request, pk):
             "submission": submission,
             "form_page": page,
             "extra": extra,
-            "attachments": submission.attachments.all(),
+            "attachments": attachments,
             "deliveries": submission.mail_deliveries.all(),
             "status_form": StatusForm(initial={"status": submission.status}),
             "can_change_status": can_change_status(request.user, page),
@@ -248,15 +232,53 @@ def content_disposition(name):
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@login_required(login_url="wagtailadmin_login")
-def download_attachment(request, pk):
-    # "Not there" and "not yours" answer alike (403), so that a signed-in
-    # user cannot find out which ids exist.
+def _attachment_for(request, pk):
+    """The attachment, or None when it is not there or not the user's to
+    see: both answer alike (403), so that a signed-in user cannot find out
+    which ids exist."""
     attachment = Attachment.objects.select_related("submission__page").filter(pk=pk).first()
     if attachment is None or not can_view_applications(
         request.user, attachment.submission.page.specific
     ):
+        return None
+    return attachment
+
+
+def attachment_confirm(request, pk):
+    """The admin page shown before a flagged attachment is downloaded: what
+    it contains, how to open it safely and a button that posts to the
+    download view."""
+    attachment = _attachment_for(request, pk)
+    if attachment is None:
         return deny(request)
+    if not attachment.warnings:
+        return redirect("b52_applications:attachment", pk=attachment.pk)
+    submission = attachment.submission
+    return TemplateResponse(
+        request,
+        "b52_wagtail/applications/admin/attachment_confirm.html",
+        {
+            "attachment": attachment,
+            "submission": submission,
+            "warning_labels": warning_labels(attachment.warnings),
+            "detail_url": reverse("b52_applications_admin:detail", args=[submission.pk]),
+            "page_title": gettext("Download “%(name)s”?") % {"name": attachment.original_name},
+            "header_icon": "warning",
+        },
+    )
+
+
+@login_required(login_url="wagtailadmin_login")
+@require_http_methods(["GET", "HEAD", "POST"])
+def download_attachment(request, pk):
+    attachment = _attachment_for(request, pk)
+    if attachment is None:
+        return deny(request)
+    # A file let through with a warning is only sent after the user has
+    # confirmed on the admin page (a POST with its CSRF token), never by
+    # following a link alone.
+    if attachment.warnings and request.method != "POST":
+        return redirect("b52_applications_admin:attachment", pk=attachment.pk)
     name = attachment.file.name or ""
     if not name.startswith("b52-applications/") or ".." in name or "\\" in name:
         raise Http404
@@ -278,6 +300,21 @@ CSRF_MAX_FIELDS = 50
 CSRF_MAX_LENGTH = 20000
 
 
+def form_page(request):
+    """The Wagtail page at the failed request's path (for its language), or None."""
+    try:
+        from django.urls import resolve
+        from wagtail.models import Page
+
+        # The path Wagtail routes (without an i18n_patterns language prefix).
+        match = resolve(request.path_info)
+        path = match.kwargs.get("path", match.args[0] if match.args else request.path_info)
+        page = Page.find_for_request(request, path)
+    except Exception:  # noqa: BLE001  (the explanation must not fail)
+        return None
+    return page.specific if page is not None else None
+
+
 def csrf_failure(request, reason="", template_name="b52_wagtail/applications/csrf_failure.html"):
     """``CSRF_FAILURE_VIEW``: explains an expired form in plain German and
     shows the texts that were sent, so nothing typed is lost."""
@@ -296,7 +333,7 @@ def csrf_failure(request, reason="", template_name="b52_wagtail/applications/csr
             text = "\n".join(value for value in values if isinstance(value, str)).strip()
             if text:
                 entries.append((labels.get(key, key), text[:CSRF_MAX_LENGTH]))
-    context = {"entries": entries, "form_url": request.path, **layout_context()}
+    context = {"entries": entries, "form_url": request.path, **layout_context(form_page(request))}
     with localization.override(context["b52_language"]):
         response = TemplateResponse(request, template_name, context, status=403)
         return localization.render_response(response)

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
@@ -28,12 +29,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .. import localization
+from .. import cdn, localization
 from ..blocks import BodyStreamBlock
+from ..cache import PAGES, media_tags, model_tag, snippet_tags, tree
 from ..conf import b52_settings
 from ..forms import LocalDateTimeFormMixin
-from ..models import ApplicantType, District
-from ..pages import B52PageMixin, localized_page
+from ..models import ApplicantType, Contact, District
+from ..pages import B52PageMixin
 from ..serializers import PageLinkField
 from ..templatetags.b52_tags import b52_datetime
 
@@ -254,18 +256,58 @@ class AbstractAwardCallPage(B52PageMixin, Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
+        # The showcase, the application page and the documents are callables
+        # that the template calls inside its cached fragments ({% b52_cache %}),
+        # so a page served from the cache runs no query for them. The status
+        # costs no query while the call is open.
         context = super().get_context(request, *args, **kwargs)
         context["status"] = self.get_status()
         context["accepting"] = self.accepts_applications()
         context["badge"] = self.get_badge()
-        context["showcase"] = self.get_showcase()
-        application_page = localized_page(self.application_page, self.locale_id)
-        if application_page is not None and not (
-            application_page.live and not application_page.get_view_restrictions().exists()
-        ):
-            application_page = None
-        context["application_page"] = application_page
+        context["showcase"] = _once(self.get_showcase)
+        context["application_page"] = _once(self.get_application_page)
+        context["call_documents"] = _once(self.get_call_documents)
+        context["header_dependencies"] = self.get_header_dependencies()
+        context["cache_dependencies"] = self.get_cache_dependencies()
         return context
+
+    def get_application_page(self):
+        """The live, public application form page in this call's language
+        (see ``localized_page``), or None. One query."""
+        if not self.application_page_id:
+            return None
+        public = Page.objects.live().public().filter(pk=OuterRef("pk"))
+        candidates = Page.objects.filter(pk=self.application_page_id)
+        if localization.i18n_enabled():
+            translation_key = Page.objects.filter(pk=self.application_page_id).values(
+                "translation_key"
+            )[:1]
+            candidates = Page.objects.filter(
+                Q(pk=self.application_page_id)
+                | Q(translation_key=Subquery(translation_key), locale_id=self.locale_id, live=True)
+            )
+        candidates = list(candidates.annotate(b52_visible=Exists(public)))
+        page = next((p for p in candidates if p.locale_id == self.locale_id), None)
+        page = page or next((p for p in candidates if p.pk == self.application_page_id), None)
+        if page is None or not page.b52_visible:
+            return None
+        return page
+
+    def get_call_documents(self):
+        """The call's documents with their files, in one query."""
+        documents = self.call_documents.all()
+        if isinstance(documents, models.QuerySet):
+            documents = documents.select_related("document")
+        return list(documents)
+
+    def get_header_dependencies(self):
+        """What the header (status, links to the form and the winners) shows."""
+        return [tree(self), PAGES, *(model_tag(model) for model in showcase_models())]
+
+    def get_cache_dependencies(self):
+        """What the rest of the page (facts, body, documents, people, contact)
+        shows. Override this when a subclass shows more."""
+        return [tree(self), PAGES, *media_tags(), *snippet_tags("Contact", "Organisation")]
 
     # -- the clock -------------------------------------------------------
 
@@ -386,6 +428,34 @@ class AbstractAwardCallPage(B52PageMixin, Page):
     def get_applicant_types_display(self):
         labels = dict(ApplicantType.choices)
         return [labels[value] for value in self.applicant_types or [] if value in labels]
+
+    # -- full-page caching (b52_wagtail.cdn) -----------------------------
+
+    def get_clock_changes(self, now):
+        """The start, the first closing-soon day, the deadline and, while
+        applications are accepted, the midnights at which the days left change."""
+        changes = [self.application_start, self.closes_at]
+        if self.deadline is not None:
+            soon = localization.localdate(self.deadline) - datetime.timedelta(
+                days=b52_settings.CLOSING_SOON_DAYS
+            )
+            changes.append(cdn.start_of_day(soon))
+        if self.accepts_applications(now):
+            changes.extend(cdn.berlin_midnights(now))
+        return changes
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        pages = list(super().cdn_pages_showing(obj))
+        if isinstance(obj, Contact):
+            pages.extend(cls.objects.live().filter(contact=obj))
+        elif isinstance(obj, AbstractWinnerShowcasePage) and obj.call_id:
+            # The showcase turns the call "decided" and is linked from it.
+            pages.extend(cls.objects.live().filter(pk=obj.call_id))
+        elif isinstance(obj, Page):
+            # The call links to its form page while that is live.
+            pages.extend(cls.objects.live().filter(application_page_id=obj.pk))
+        return pages
 
     @property
     def prize_money_display(self):
@@ -588,6 +658,18 @@ class AwardCallDocument(Orderable):
         return self.title or self.get_kind_display()
 
 
+def _once(function):
+    """A callable that calls ``function`` on first use and remembers the result."""
+    result = []
+
+    def call():
+        if not result:
+            result.append(function())
+        return result[0]
+
+    return call
+
+
 def call_models():
     """Every concrete model of an award call (the default and host subclasses)."""
     return [
@@ -695,9 +777,19 @@ class AbstractWinnerShowcasePage(B52PageMixin, Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
+        # Evaluated inside the cached fragments only (the winners are a lazy
+        # queryset, the call is loaded on first use).
         context = super().get_context(request, *args, **kwargs)
         context["winners"] = self.get_winners()
+        context["cache_dependencies"] = self.get_cache_dependencies()
         return context
+
+    def get_cache_dependencies(self):
+        """What the page shows: itself, its call (any call model), the
+        winners' districts and images, and links. Override to add more."""
+        calls = [model_tag(model) for model in call_models()]
+        snippets = snippet_tags("District", "Contact", "Organisation")
+        return [tree(self), PAGES, *calls, *media_tags(), *snippets]
 
     @property
     def year(self):
@@ -709,6 +801,15 @@ class AbstractWinnerShowcasePage(B52PageMixin, Page):
             .select_related("district", "image")
             .prefetch_related("image__renditions")
         )
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        pages = list(super().cdn_pages_showing(obj))
+        if isinstance(obj, District):
+            pages.extend(cls.objects.live().filter(winners__district=obj).distinct())
+        elif isinstance(obj, AbstractAwardCallPage):
+            pages.extend(cls.objects.live().filter(call_id=obj.pk))
+        return pages
 
     def get_json_ld(self, request=None):
         """schema.org ``Event`` for the award ceremony."""
@@ -904,6 +1005,14 @@ class AbstractWinnerArchivePage(B52PageMixin, Page):
             "is_filtered": year is not None or district is not None,
         }
 
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        if isinstance(obj, AbstractWinnerShowcasePage):
+            return list(cls.objects.live().ancestor_of(obj))
+        if isinstance(obj, District):
+            return list(cls.objects.live())
+        return super().cdn_pages_showing(obj)
+
     @staticmethod
     def _parse_filter(raw, known):
         if raw is None or raw == "":
@@ -942,9 +1051,18 @@ class AbstractAwardIndexPage(B52PageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         calls = self.get_calls()
+        self._b52_shown_calls = calls
         context["calls"] = calls
         context["current_call"] = calls[0] if calls else None
-        context["archives"] = self.get_archives()
+        # The calls' badges follow the clock and stay live; the archives and
+        # the texts come from the fragment cache.
+        context["archives"] = _once(self.get_archives)
+        context["cache_dependencies"] = [
+            tree(self),
+            PAGES,
+            *media_tags(),
+            *snippet_tags("Contact", "Organisation"),
+        ]
         return context
 
     def get_calls(self):
@@ -964,6 +1082,19 @@ class AbstractAwardIndexPage(B52PageMixin, Page):
         for call in calls:
             call._b52_decided = call.pk in decided
         return calls
+
+    def get_clock_changes(self, now):
+        calls = getattr(self, "_b52_shown_calls", None)
+        if calls is None:
+            calls = self.get_calls()
+        return [moment for call in calls for moment in call.get_clock_changes(now)]
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        listed = (AbstractAwardCallPage, AbstractWinnerShowcasePage, AbstractWinnerArchivePage)
+        if isinstance(obj, listed):
+            return list(cls.objects.live().ancestor_of(obj))
+        return super().cdn_pages_showing(obj)
 
     def get_archives(self):
         return [

@@ -5,6 +5,7 @@ news-source registry (``b52_wagtail.content``); this app never imports the
 press app, so a host without it still works.
 """
 
+import datetime
 import json
 import re
 
@@ -24,9 +25,17 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from b52_wagtail import localization
-from b52_wagtail.content import latest_news
-from b52_wagtail.models import B52Settings, District, Organisation, OrganisationKind
+from b52_wagtail import cdn, localization
+from b52_wagtail.cache import PAGES, media_tags, model_tag, snippet_tags, tree
+from b52_wagtail.content import latest_news, news_sources
+from b52_wagtail.models import (
+    B52Settings,
+    Contact,
+    District,
+    Organisation,
+    OrganisationKind,
+    Programme,
+)
 from b52_wagtail.pages import B52PageMixin
 
 from ..serializers import (
@@ -56,6 +65,29 @@ _JSON_LD_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026
 def json_ld(data):
     """``data`` as JSON that is safe inside a ``<script>`` element."""
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_LD_ESCAPES))  # noqa: S308
+
+
+def _once(function):
+    """A callable that calls ``function`` on first use and remembers the result."""
+    result = []
+
+    def call():
+        if not result:
+            result.append(function())
+        return result[0]
+
+    return call
+
+
+def field_page_models():
+    """Every concrete model of a cooperation field page."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, AbstractCooperationFieldPage) and not model._meta.proxy
+    ]
 
 
 def rows(manager, *, select=(), prefetch=()):
@@ -95,6 +127,21 @@ class DistrictOverview:
         return cls.for_pages(district, field_pages)
 
 
+def district_keys(responsibilities):
+    """Keys of the districts of ``responsibilities``, one query."""
+    through = CooperationResponsibility.districts.through
+    if not isinstance(responsibilities, models.QuerySet):
+        # In-memory rows of a page being published (modelcluster).
+        responsibilities = [row.pk for row in responsibilities if row.pk]
+    return sorted(
+        set(
+            through.objects.filter(cooperationresponsibility__in=responsibilities).values_list(
+                "district__key", flat=True
+            )
+        )
+    )
+
+
 class DistrictOverviewMixin(RoutablePageMixin):
     """Routes ``kreis/`` (a district chooser that works without JavaScript)
     and ``kreis/<key>/`` (the overview of one district) on a page."""
@@ -129,12 +176,34 @@ class DistrictOverviewMixin(RoutablePageMixin):
             return None
         return page_url + self.reverse_subpage("district_chooser")
 
+    def list_districts(self):
+        """The districts of the chooser, with only the columns it shows."""
+        return list(self.get_districts().only("pk", "key", "name", "kind", "locale_id"))
+
     def get_district_form_context(self, request, selected=None, districts=None):
         return {
             "districts": list(self.get_districts()) if districts is None else districts,
             "overview_base_url": self.get_overview_base_url(request),
             "selected_district": selected,
         }
+
+    def get_cdn_district_keys(self):
+        """Keys of the districts whose overview shows this page's rows."""
+        raise NotImplementedError
+
+    def get_cached_paths(self):
+        """The page, the district chooser and the overviews it shows."""
+        chooser = self.reverse_subpage("district_chooser")
+        return ["/", chooser, *(chooser + key + "/" for key in self.get_cdn_district_keys())]
+
+    def get_overview_cdn_paths(self, changed=None):
+        """What ``get_cdn_paths()`` of a page with these routes purges."""
+        if isinstance(changed, District):
+            chooser = self.reverse_subpage("district_chooser")
+            return ["/", chooser, f"{chooser}{changed.key}/"]
+        if isinstance(changed, Page):
+            return ["/"]  # a news item or a related page: the overviews do not show it
+        return self.get_cached_paths()
 
     @path("kreis/", name="district_chooser")
     def district_chooser(self, request):
@@ -185,15 +254,29 @@ class AbstractCooperationIndexPage(B52PageMixin, DistrictOverviewMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         if kwargs.get("b52_overview"):
             return context
-        members = self.get_members()
-        context["member_groups"] = self.group_members(members)
-        context["field_cards"] = [
-            {"page": field_page, "url": field_page.get_url(request)}
-            for field_page in self.get_field_pages()
-        ]
-        context["structured_data"] = json_ld(self.get_structured_data(request, members))
-        context.update(self.get_district_form_context(request))
+        # Callables, called inside the cached fragments (see the field page).
+        members = _once(self.get_members)
+        context["member_groups"] = _once(lambda: self.group_members(members()))
+        context["field_cards"] = _once(
+            lambda: [
+                {"page": field_page, "url": field_page.get_url(request)}
+                for field_page in self.get_field_pages()
+            ]
+        )
+        context["structured_data"] = _once(
+            lambda: json_ld(self.get_structured_data(request, members()))
+        )
+        context["cache_dependencies"] = self.get_cache_dependencies()
+        districts = _once(self.list_districts)
+        context.update(self.get_district_form_context(request, districts=districts))
         return context
+
+    def get_cache_dependencies(self):
+        """What the page shows: its fields (and, through district overview
+        blocks, every field page model), the core snippets, images,
+        documents, links. Override to add more."""
+        fields = [model_tag(model) for model in field_page_models()]
+        return [tree(self), PAGES, *fields, *media_tags(), *snippet_tags()]
 
     def get_members(self):
         """Member organisations, with their logos' renditions prefetched."""
@@ -217,6 +300,26 @@ class AbstractCooperationIndexPage(B52PageMixin, DistrictOverviewMixin, Page):
     def get_overview(self, district):
         field_pages = CooperationFieldPage.objects.live().public().descendant_of(self)
         return DistrictOverview.for_pages(district, field_pages)
+
+    def get_cdn_district_keys(self):
+        field_pages = CooperationFieldPage.objects.live().public().descendant_of(self)
+        return district_keys(CooperationResponsibility.objects.filter(page__in=field_pages))
+
+    def get_cdn_paths(self, changed=None):
+        if isinstance(changed, AbstractCooperationFieldPage):
+            # Its teaser here, its rows in the overviews of its districts.
+            chooser = self.reverse_subpage("district_chooser")
+            return ["/", *(chooser + key + "/" for key in changed.get_cdn_district_keys())]
+        return self.get_overview_cdn_paths(changed)
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        if isinstance(obj, AbstractCooperationFieldPage):
+            return list(cls.objects.live().ancestor_of(obj))
+        if isinstance(obj, (District, Organisation, Programme)):
+            # Members, the district chooser and the overviews' rows.
+            return list(cls.objects.live())
+        return super().cdn_pages_showing(obj)
 
     def get_structured_data(self, request, members):
         """schema.org ``Organization`` of the cooperation (JSON-LD)."""
@@ -468,20 +571,53 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         if kwargs.get("b52_overview"):
             return context
-        programme_links = rows(self.programme_links, select=["programme__coordinator"])
-        context["programmes"] = [link.programme for link in programme_links]
-        context["responsibilities"] = rows(
-            self.responsibilities, select=["programme", "organisation"], prefetch=["districts"]
+        # Each value is a callable that the template calls on first use,
+        # inside its cached fragments ({% b52_cache %}): a page served from
+        # the cache runs none of these queries.
+        programmes = _once(
+            lambda: [
+                link.programme
+                for link in rows(self.programme_links, select=["programme__coordinator"])
+            ]
         )
-        context["organisations"] = list(self.organisations.all())
-        context["funding_phases"] = rows(self.funding_phases, select=["programme"])
-        context["contacts"] = [
-            link.contact for link in rows(self.contact_links, select=["contact__organisation"])
-        ]
-        context["related_pages"] = self.get_related_pages()
-        context["latest_news"] = self.get_latest_news(request, context["programmes"])
-        context.update(self.get_district_form_context(request))
+        context.update(
+            {
+                "programmes": programmes,
+                "responsibilities": _once(
+                    lambda: rows(
+                        self.responsibilities,
+                        select=["programme", "organisation"],
+                        prefetch=["districts"],
+                    )
+                ),
+                "organisations": _once(lambda: list(self.organisations.all())),
+                "funding_phases": _once(lambda: rows(self.funding_phases, select=["programme"])),
+                "contacts": _once(
+                    lambda: [
+                        link.contact
+                        for link in rows(self.contact_links, select=["contact__organisation"])
+                    ]
+                ),
+                "related_pages": _once(self.get_related_pages),
+                "latest_news": _once(lambda: self.get_latest_news(request, programmes())),
+                "cache_dependencies": self.get_cache_dependencies(),
+                "related_dependencies": self.get_related_dependencies(),
+            }
+        )
+        districts = _once(self.list_districts)
+        context.update(self.get_district_form_context(request, districts=districts))
         return context
+
+    def get_cache_dependencies(self):
+        """What the page shows apart from its related content: itself, the
+        core snippets, images and documents, links. Override to add more."""
+        return [tree(self), PAGES, *media_tags(), *snippet_tags()]
+
+    def get_related_dependencies(self):
+        """What the related content shows: chosen pages and the news of every
+        registered news source (any change of one of their pages)."""
+        news = [model_tag(model) for model in news_sources() if hasattr(model, "_meta")]
+        return [tree(self), PAGES, model_tag(Programme), *news]
 
     def get_related_pages(self):
         """The related pages chosen by editors that are live and public."""
@@ -511,6 +647,50 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
 
     def get_overview(self, district):
         return DistrictOverview.for_pages(district, type(self).objects.filter(pk=self.pk))
+
+    # Full-page caching (b52_wagtail.cdn) ---------------------------------
+
+    def get_cdn_district_keys(self):
+        return district_keys(self.responsibilities.all())
+
+    def get_cdn_paths(self, changed=None):
+        return self.get_overview_cdn_paths(changed)
+
+    def get_clock_changes(self, now):
+        """Funding phases turn current at their start and ended after their
+        last day (midnight, Europe/Berlin)."""
+        changes = []
+        for phase in self.funding_phases.all():
+            if phase.start_date:
+                changes.append(cdn.start_of_day(phase.start_date))
+            if phase.end_date:
+                changes.append(cdn.start_of_day(phase.end_date + datetime.timedelta(days=1)))
+        return changes
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        pages = cls.objects.live()
+        if isinstance(obj, District):
+            return list(pages)  # every field page offers the district chooser
+        if isinstance(obj, Programme):
+            condition = (
+                models.Q(programme_links__programme=obj)
+                | models.Q(responsibilities__programme=obj)
+                | models.Q(funding_phases__programme=obj)
+            )
+        elif isinstance(obj, Organisation):
+            condition = models.Q(organisations=obj) | models.Q(responsibilities__organisation=obj)
+        elif isinstance(obj, Contact):
+            condition = models.Q(contact_links__contact=obj)
+        elif isinstance(obj, Page):
+            condition = models.Q(related_pages__related_page=obj)
+            programme_id = getattr(obj, "programme_id", None)
+            if programme_id and getattr(obj, "b52_news_date_field", None):
+                # A news item (a press release) of one of the field's programmes.
+                condition |= models.Q(programme_links__programme_id=programme_id)
+        else:
+            return []
+        return list(pages.filter(pk__in=cls.objects.filter(condition).values("pk")))
 
 
 class CooperationFieldPage(AbstractCooperationFieldPage):

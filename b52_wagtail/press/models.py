@@ -35,7 +35,15 @@ from wagtail.search import index
 
 from .. import localization
 from ..blocks import RICH_TEXT_FEATURES, BodyStreamBlock
-from ..cache import fragment_key, get_fragment, set_fragment
+from ..cache import (
+    PAGES,
+    fragment_key,
+    get_fragment,
+    media_tags,
+    set_fragment,
+    snippet_tags,
+    tree,
+)
 from ..conf import b52_settings
 from ..models import (
     B52Settings,
@@ -246,9 +254,17 @@ class AbstractPressReleasePage(B52PageMixin, Page):
                 ),
                 "canonical_url": _once(self.get_full_url, request),
                 "json_ld": _once(lambda: self.get_json_ld(request, share_image())),
+                "cache_dependencies": self.get_cache_dependencies(),
             }
         )
         return context
+
+    def get_cache_dependencies(self):
+        """What the cached fragments show: the releases under the same index
+        (neighbours, related releases), the core snippets, images, documents
+        and links. Override to add more."""
+        index = f"tree:{self.path[: -self.steplen]}"
+        return [index, PAGES, *media_tags(), *snippet_tags()]
 
     def get_parent_url(self, request):
         """The URL of the index above (this page's URL without its slug), or
@@ -314,6 +330,35 @@ class AbstractPressReleasePage(B52PageMixin, Page):
 
     def sibling_q(self):
         return Q(path__startswith=self.path[: -self.steplen], depth=self.depth)
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        """Releases that show ``obj``: its programme, districts, organisations
+        or contacts, or, for a release, the two releases that link to it as
+        their neighbours (see ``b52_wagtail.cdn``)."""
+        pages = cls.visible_releases()
+        if isinstance(obj, District):
+            return list(pages.filter(pk__in=cls.objects.filter(districts=obj).values("pk")))
+        if isinstance(obj, Programme):
+            return list(pages.filter(programme=obj))
+        if isinstance(obj, Organisation):
+            return list(pages.filter(cls.organisation_q([obj])))
+        if isinstance(obj, Contact):
+            return list(pages.filter(contact_items__contact=obj).distinct())
+        if isinstance(obj, AbstractPressReleasePage) and obj.release_date:
+            siblings = pages.filter(obj.sibling_q()).exclude(pk=obj.pk)
+            date, pk = obj.release_date, obj.pk
+            older = siblings.filter(Q(release_date__lt=date) | Q(release_date=date, pk__lt=pk))
+            newer = siblings.filter(Q(release_date__gt=date) | Q(release_date=date, pk__gt=pk))
+            return [
+                page
+                for page in (
+                    older.order_by("-release_date", "-pk").first(),
+                    newer.order_by("release_date", "pk").first(),
+                )
+                if page is not None
+            ]
+        return []
 
     def get_neighbours(self, releases, parent_url):
         """The previous (older) and next (newer) release under the same index,
@@ -555,7 +600,14 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         context["index_url"] = url
         context["rss_url"] = url + self.reverse_subpage("feed_rss")
         context["atom_url"] = url + self.reverse_subpage("feed_atom")
+        context["cache_dependencies"] = self.get_cache_dependencies()
         return context
+
+    def get_cache_dependencies(self):
+        """What the listing and the feeds show: the releases below (their
+        organisations, programmes, districts, images), the filter choices and
+        links. Override to add more."""
+        return [tree(self), PAGES, *media_tags(), *snippet_tags()]
 
     # Routes ------------------------------------------------------------------
 
@@ -608,14 +660,24 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
         computed here first, so that a bad page number or year is a 404
         before anything renders and a 404 is never cached."""
         listing = self.get_listing(request, year)
-        key = fragment_key(request, LISTING_FRAGMENT, [listing.cache_vary])
+        key = fragment_key(
+            request,
+            LISTING_FRAGMENT,
+            [listing.cache_vary],
+            depends=self.get_cache_dependencies(),
+        )
         if key is None or get_fragment(request, key) is None:
             listing.check()
         return self.render(request, context_overrides=listing.get_context())
 
     def serve_feed(self, request, feed_class):
         """The feed, cached per content generation like the page fragments."""
-        key = fragment_key(request, FEED_FRAGMENT, [self.pk, feed_class.feed_type.__name__])
+        key = fragment_key(
+            request,
+            FEED_FRAGMENT,
+            [self.pk, feed_class.feed_type.__name__],
+            depends=self.get_cache_dependencies(),
+        )
         cached = get_fragment(request, key) if key else None
         if cached is not None:
             content, headers = cached
@@ -728,6 +790,30 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
             release.card_organisations = " · ".join(str(org) for org in release.organisations)
             release.card_date = b52_date(release.release_date)
         return releases
+
+    # Full-page caching (b52_wagtail.cdn) -------------------------------------
+
+    def get_feed_paths(self):
+        return [self.reverse_subpage("feed_rss"), self.reverse_subpage("feed_atom")]
+
+    def get_cached_paths(self):
+        """The listing, the feeds and every year archive."""
+        years = [self.reverse_subpage("year", kwargs={"year": y}) for y in self.get_years()]
+        return ["/", *self.get_feed_paths(), *years]
+
+    def get_cdn_paths(self, changed=None):
+        """For a release: the listing, the feeds and the archive of its year."""
+        if isinstance(changed, AbstractPressReleasePage) and changed.release_date:
+            year = self.reverse_subpage("year", kwargs={"year": changed.release_date.year})
+            return ["/", *self.get_feed_paths(), year]
+        return self.get_cached_paths()
+
+    @classmethod
+    def cdn_pages_showing(cls, obj):
+        # The filter form offers every programme, district and organisation.
+        if isinstance(obj, (District, Programme, Organisation)):
+            return list(cls.objects.live())
+        return super().cdn_pages_showing(obj)
 
     def get_sitemap_urls(self, request=None):
         """The index, then its year archive pages."""

@@ -73,31 +73,52 @@ def b52_head_links(context):
             page.get_translations(inclusive=True).live().public().select_related("locale")
         )
         if len(translations) > 1:
+            # The same sub-path of a routable page (a year archive) in
+            # each translation: routes are code, alike in every language.
+            suffix = routed_suffix(page, request)
             alternates = [
-                (translation.locale.language_code, translation.get_full_url(request))
+                (translation.locale.language_code, translation.get_full_url(request) + suffix)
                 for translation in translations
             ]
     return {"canonical_url": canonical, "alternates": alternates}
 
 
+def routed_suffix(page, request):
+    """What ``request.path`` adds after ``page``'s own path (``2025/`` of
+    a year archive), or ``""``."""
+    parts = page.get_url_parts(request)
+    if parts is None:
+        return ""
+    page_path = parts[2]
+    if request.path.startswith(page_path):
+        return request.path[len(page_path) :]
+    return ""
+
+
 def canonical_url(page, request):
     """The page's full URL, with the sub-path a routable page serves (a year
-    archive, a district overview); never a query string."""
+    archive, a district overview) and the listing page number beyond the
+    first (``?page=3``: each page of a listing is its own canonical page);
+    no other query string."""
     parts = page.get_url_parts(request)
     if parts is None:
         return None
     _site_id, root_url, page_path = parts
-    path = request.path if request.path.startswith(page_path) else page_path
-    return (root_url or "") + path
+    url = (root_url or "") + page_path + routed_suffix(page, request)
+    number = request.GET.get("page", "")
+    if number.isdigit() and int(number) > 1:
+        url += f"?page={int(number)}"
+    return url
 
 
 class B52CacheNode(template.Node):
-    def __init__(self, nodelist, name, vary_on, anonymous_only, store):
+    def __init__(self, nodelist, name, vary_on, anonymous_only, store, depends=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
         self.anonymous_only = anonymous_only
         self.store = store
+        self.depends = depends
 
     def render(self, context):
         request = context.get("request")
@@ -106,6 +127,7 @@ class B52CacheNode(template.Node):
             self.name.resolve(context),
             [var.resolve(context) for var in self.vary_on],
             anonymous_only=self.anonymous_only,
+            depends=None if self.depends is None else self.depends.resolve(context),
         )
         if key is None:
             return self.nodelist.render(context)
@@ -129,20 +151,27 @@ def do_b52_cache(parser, token):
     fragment is rendered live when ``B52_FRAGMENT_CACHE`` is None, for
     previews and for anything but GET/HEAD. Options after the values:
     ``anonymous_only`` (render live for signed-in users: use it when the
-    fragment shows anything user-specific) and ``store=<expression>``
+    fragment shows anything user-specific), ``store=<expression>``
     (evaluated after a live render; a false value keeps that render out of
-    the cache)."""
+    the cache) and ``depends=<expression>`` (a list of dependencies, see
+    ``b52_wagtail.cache``: the fragment goes stale only when one of them
+    changes; without it, on any change). Never cache anything per visitor
+    (CSRF or form tokens, messages) in a fragment."""
     nodelist = parser.parse(("endb52_cache",))
     parser.delete_first_token()
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs a fragment name.")
-    vary_on, anonymous_only, store = [], False, None
+    vary_on, anonymous_only, store, depends = [], False, None, None
     for bit in bits[2:]:
         if bit == "anonymous_only":
             anonymous_only = True
         elif bit.startswith("store="):
             store = parser.compile_filter(bit.removeprefix("store="))
+        elif bit.startswith("depends="):
+            depends = parser.compile_filter(bit.removeprefix("depends="))
         else:
             vary_on.append(parser.compile_filter(bit))
-    return B52CacheNode(nodelist, parser.compile_filter(bits[1]), vary_on, anonymous_only, store)
+    return B52CacheNode(
+        nodelist, parser.compile_filter(bits[1]), vary_on, anonymous_only, store, depends
+    )

@@ -20,3 +20,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# German error pages from the package (see docs/install.md).
+handler400 = "b52_wagtail.views.bad_request"
+handler403 = "b52_wagtail.views.permission_denied"
+handler404 = "b52_wagtail.views.page_not_found"
+handler500 = "b52_wagtail.views.server_error"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from b52_wagtail import localization
+from b52_wagtail.applications.forms import token_uuid
 from b52_wagtail.applications.models import (
     ApplicationFormField,
     ApplicationStatus,
@@ -22,8 +23,8 @@ from tests.applications.utils import (
     make_call,
     make_form_page,
     pdf,
-    rendered,
     stored_files,
+    token,
     valid_data,
 )
 
@@ -100,7 +101,7 @@ def test_get_describes_the_form_in_its_order(client, form_page, call, district):
         "accept": [".pdf", ".docx", ".odt", ".jpg", ".jpeg", ".png", ".webp"],
     }
     assert data["honeypot_field"]["name"] == "b52_homepage"
-    assert set(data["hidden_fields"]) == {"b52_token", "b52_rendered"}
+    assert set(data["hidden_fields"]) == {"b52_token"}
 
 
 def test_get_gives_fresh_tokens_the_form_accepts(client, form_page, district, settings):
@@ -112,7 +113,7 @@ def test_get_gives_fresh_tokens_the_form_accepts(client, form_page, district, se
     assert response.status_code == 201
     submission = ApplicationSubmission.objects.get()
     assert not submission.is_spam
-    assert str(submission.idempotency_token) == first["b52_token"]
+    assert submission.idempotency_token == token_uuid(first["b52_token"])
 
 
 def test_get_of_a_closed_call_says_why(client, home):
@@ -264,12 +265,13 @@ def test_messages_follow_the_page_or_an_explicit_lang(client, form_page, distric
     assert english.json()["errors"]["applicant_name"] == ["Please fill in this field."]
 
 
-def test_a_missing_token_is_a_non_field_error(client, form_page, district):
-    response = submit(client, form_page, valid_data(district, b52_token=None))
-    assert response.status_code == 400
-    assert response.json()["errors"] == {}
-    assert "veraltet" in response.json()["non_field_errors"][0]
-    assert_nothing_stored()
+def test_a_missing_or_made_up_token_is_treated_like_a_bot(client, form_page, district):
+    for made_up in (None, "3f2504e0-4f89-11d3-9a0c-0305e82c3301"):
+        response = submit(client, form_page, valid_data(district, b52_token=made_up))
+        assert response.status_code == 201
+        assert response.json()["receipt_number"] is None
+    assert ApplicationSubmission.objects.filter(is_spam=False).count() == 0
+    assert mail.outbox == []
 
 
 def test_a_resubmission_gives_the_same_receipt_and_one_row(
@@ -302,7 +304,8 @@ def test_too_many_posts_get_429_in_german(client, form_page, district, settings)
         assert submit(client, form_page, valid_data(district)).status_code == 201
     response = submit(client, form_page, valid_data(district))
     assert response.status_code == 429
-    assert "zu oft" in response.json()["detail"]
+    assert response.json()["stored"] is False
+    assert "zu oft" in response.json()["non_field_errors"][0]
     assert ApplicationSubmission.objects.count() == 2
 
 
@@ -323,7 +326,7 @@ def test_a_filled_honeypot_looks_like_success_but_is_flagged_and_sends_nothing(
 
 
 def test_a_post_too_soon_after_the_get_is_spam(client, form_page, district):
-    response = submit(client, form_page, valid_data(district, b52_rendered=rendered(0)))
+    response = submit(client, form_page, valid_data(district, b52_token=token(0)))
     assert response.status_code == 201
     assert response.json()["receipt_number"] is None
     assert ApplicationSubmission.objects.get().is_spam
@@ -332,7 +335,7 @@ def test_a_post_too_soon_after_the_get_is_spam(client, form_page, district):
 def test_an_invalid_spam_post_learns_nothing_and_stores_nothing(client, form_page):
     response = client.post(url(form_page), {"b52_homepage": "x", "email": "nope"})
     assert response.status_code == 201
-    assert set(response.json()) == {"receipt_number", "submitted_at"}
+    assert set(response.json()) == {"stored", "receipt_number", "submitted_at"}
     assert_nothing_stored()
 
 

@@ -98,3 +98,25 @@ def test_on_postgresql_the_threads_really_overlap(page, district):
     assert statuses == [200] * THREADS
     numbers = list(ApplicationSubmission.objects.values_list("receipt_number", flat=True))
     assert len(set(numbers)) == THREADS
+
+
+def test_the_rate_limit_with_the_database_cache_lets_exactly_the_limit_through(
+    page, district, settings
+):
+    """Django's DatabaseCache.incr is a read and a write: under concurrency
+    it let 11 of limit 10 through. The package counts in its own table."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "b52_database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "b52_cache_never_created",
+        },
+    }
+    settings.B52_APPLICATION_CACHE = "b52_database"
+    settings.B52_APPLICATION_RATE_LIMIT = 10
+    statuses = run_in_threads(page, [valid_data(district) for _ in range(30)])
+    assert sorted(statuses) == [200] * 10 + [429] * 20
+    assert ApplicationSubmission.objects.count() == 10
+    from b52_wagtail.applications.models import RateCounter
+
+    assert RateCounter.objects.get().count == 30

@@ -43,3 +43,23 @@ def test_other_forms_get_the_explanation_but_nothing_is_echoed(db):
     assert "Das Formular ist abgelaufen" in content
     assert "geheim123" not in content
     assert "redakteurin" not in content
+
+
+def test_the_explanation_speaks_the_language_of_the_form_page(form_page, district, settings):
+    from wagtail.models import Locale
+
+    from b52_wagtail.localization import page_language
+
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+    settings.ROOT_URLCONF = "tests.core.i18n_urls"
+    english = Locale.objects.create(language_code="en")
+    english_form = form_page.copy_for_translation(english, copy_parents=True, alias=False)
+    english_form.save_revision().publish()
+    assert page_language(english_form) == "en"
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(english_form.url, {**valid_data(district), "csrfmiddlewaretoken": "x"})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "The form has expired" in content
+    assert 'lang="en"' in content

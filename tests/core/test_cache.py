@@ -15,9 +15,11 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from b52_wagtail.cache import (
     GENERATION_KEY,
+    PAGES,
     bump_content_generation,
     content_generation,
     fragment_key,
+    model_tag,
 )
 from b52_wagtail.models import B52Settings, Contact, District, Organisation, Programme
 from tests.press.factories import make_image
@@ -282,30 +284,55 @@ def change_page(locale):
     Page.objects.get(pk=page.pk).delete()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        change_organisation,
-        change_contact,
-        change_district,
-        change_programme,
-        change_settings,
-        change_image,
-        change_document,
-        change_site,
-        change_page,
-    ],
-    ids=lambda change: change.__name__,
-)
-def test_every_change_bumps_the_generation(locale, change):
-    """Each change (the code between two yields) bumps the generation."""
+def _image_model():
+    from wagtail.images import get_image_model
+
+    return get_image_model()
+
+
+# What each change must make stale besides the fragments that declare no
+# dependencies (None: every fragment, through the content generation).
+CHANGES = [
+    (change_organisation, lambda: model_tag(Organisation)),
+    (change_contact, lambda: model_tag(Contact)),
+    (change_district, lambda: model_tag(District)),
+    (change_programme, lambda: model_tag(Programme)),
+    (change_settings, None),
+    (change_image, lambda: model_tag(_image_model())),
+    (change_document, lambda: model_tag(get_document_model())),
+    (change_site, None),
+    (change_page, lambda: PAGES),
+]
+
+
+@pytest.mark.parametrize("change, dependency", CHANGES, ids=lambda c: getattr(c, "__name__", ""))
+def test_every_change_makes_the_fragments_that_show_it_stale(locale, change, dependency):
+    """Each change (the code between two yields) changes the key of a
+    fragment that depends on what changed and of one that declares nothing,
+    and leaves a fragment that depends on something else alone."""
+    depends = [dependency()] if dependency else [model_tag(Programme)]
+    unrelated = [f"tree:{'9' * 4}"]  # a page tree that no change touches
+
+    def keys():
+        return [
+            fragment_key(get_request(), "f"),
+            fragment_key(get_request(), "f", depends=depends),
+            fragment_key(get_request(), "f", depends=unrelated),
+        ]
+
     steps = change(locale)
     next(steps)  # set-up
     finished = False
     while not finished:
-        before = content_generation()
+        before = keys()
         try:
             next(steps)
         except StopIteration:
             finished = True
-        assert content_generation() > before
+        after = keys()
+        assert after[0] != before[0]
+        assert after[1] != before[1]
+        if dependency is not None:
+            assert after[2] == before[2]
+        else:
+            assert after[2] != before[2]

@@ -183,3 +183,18 @@ def test_a_host_without_wagtail_forms_gets_the_check_not_a_traceback():
     assert "(b52_wagtail.E004)" in output
     assert "„b52_wagtail.applications“ braucht „wagtail.contrib.forms“" in output
     assert "„b52_wagtail.api“ braucht „rest_framework“" in output
+
+
+def test_w004_an_smtp_send_without_timeout_could_outlive_the_mail_lease(settings):
+    from b52_wagtail.applications.checks import check_mail_timeout_fits_the_lease
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_TIMEOUT = None
+    assert [m.id for m in check_mail_timeout_fits_the_lease()] == ["b52_wagtail.W004"]
+    settings.EMAIL_TIMEOUT = 600
+    assert [m.id for m in check_mail_timeout_fits_the_lease()] == ["b52_wagtail.W004"]
+    settings.EMAIL_TIMEOUT = 30
+    assert check_mail_timeout_fits_the_lease() == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_TIMEOUT = None
+    assert check_mail_timeout_fits_the_lease() == []

@@ -71,3 +71,26 @@ def test_a_malformed_multipart_body_gets_json(client, home):
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+def test_the_replacing_field_keeps_validators_messages_and_disabled():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    def not_on_sunday(value):
+        if value.weekday() == 6:
+            raise ValidationError("Nicht am Sonntag.")
+
+    original = forms.DateTimeField(
+        disabled=True,
+        validators=[not_on_sunday],
+        error_messages={"required": "Bitte den Stichtag angeben."},
+    )
+    field = LocalDateTimeField.replacing(original)
+    assert field.disabled
+    assert field.error_messages["required"] == "Bitte den Stichtag angeben."
+    # Its own German message for unreadable input stays.
+    assert field.error_messages["invalid"] == LocalDateTimeField().error_messages["invalid"]
+    field.disabled = False
+    with pytest.raises(ValidationError, match="Nicht am Sonntag"):
+        field.clean("06.12.2026 12:00")

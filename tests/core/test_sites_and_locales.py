@@ -172,3 +172,61 @@ def test_latest_news_of_a_field_lists_only_its_sites_releases(two_sites):
     request = RequestFactory().get("/", HTTP_HOST="localhost")
     titles = [page.title for page in latest_news(programmes=[programme], request=request)]
     assert titles == ["Meldung default"]
+
+
+def test_two_sites_of_one_edition_never_give_the_same_receipt_number(client, two_sites):
+    from b52_wagtail.applications.models import ApplicationSubmission
+    from b52_wagtail.models import District
+    from tests.applications.utils import pdf, valid_data
+
+    district = District.objects.get(key="08117")
+    ours = make_form_page(make_call(two_sites["default"]))
+    partners = make_form_page(make_call(two_sites["partner"], slug="ausschreibung-2026"))
+    for page, host in ((ours, "localhost"), (partners, "partner.example"), (ours, "localhost")):
+        response = client.post(
+            page.relative_url(page.get_site()),
+            {**valid_data(district), "attachments": [pdf()]},
+            HTTP_HOST=host,
+        )
+        assert response.status_code == 200
+    numbers = list(
+        ApplicationSubmission.objects.order_by("pk").values_list("page_id", "receipt_number")
+    )
+    assert numbers == [
+        (ours.pk, "B52-2026-0001"),
+        (partners.pk, "B52-2026-0002"),
+        (ours.pk, "B52-2026-0003"),
+    ]
+
+
+def test_a_year_archive_names_the_same_year_in_each_translation(client, bilingual):
+    german_index = PressReleaseIndexPage(title="Pressemitteilungen", slug="presse")
+    bilingual["home"].add_child(instance=german_index)
+    publish(german_index)
+    release = add_release(german_index, "Austausch der Jobcenter", datetime.date(2025, 4, 3))
+    english_index = translate(german_index, bilingual["en"])
+    translate(release, bilingual["en"])
+    head = client.get(german_index.url + "2025/").content.decode().split("</head>")[0]
+    base = "http://localhost"
+    assert f'<link rel="canonical" href="{base}{german_index.url}2025/">' in head
+    assert f'hreflang="de" href="{base}{german_index.url}2025/"' in head
+    assert f'hreflang="en" href="{base}{english_index.url}2025/"' in head
+
+
+def test_the_canonical_url_of_a_listing_keeps_only_its_page_number(client, bilingual):
+    german_index = PressReleaseIndexPage(title="Pressemitteilungen", slug="presse")
+    bilingual["home"].add_child(instance=german_index)
+    publish(german_index)
+    for day in range(1, 25):
+        add_release(german_index, f"Meldung {day}", datetime.date(2025, 4, day))
+
+    def canonical(query):
+        head = client.get(german_index.url + query).content.decode().split("</head>")[0]
+        return re.search(r'<link rel="canonical" href="([^"]+)">', head)[1]
+
+    url = "http://localhost" + german_index.url
+    assert canonical("") == url
+    assert canonical("?page=1") == url
+    assert canonical("?page=2") == url + "?page=2"
+    assert canonical("?page=2&utm_source=x") == url + "?page=2"
+    assert canonical("?page=abc") == url

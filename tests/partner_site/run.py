@@ -13,7 +13,8 @@ block marked ``<!-- partner-install: KIND -->`` in the README's order:
   checkout (without .git, venvs and build output);
 - ``settings``: appended to partnersite/settings/base.py;
 - ``urls``: inserted at the end of the first ``urlpatterns`` list of
-  partnersite/urls.py, before Wagtail's catch-all route.
+  partnersite/urls.py, before Wagtail's catch-all route;
+- ``handlers``: appended to partnersite/urls.py (the error handlers).
 
 Then ``runserver --noreload`` (the dev settings: DEBUG) and checks with
 urllib: every package page type b52_demo made answers 200 in German (also
@@ -142,8 +143,9 @@ def readme_blocks():
     pattern = r"<!-- partner-install: (\w+) -->[ \t]*\n```[\w-]*\n(.*?)\n```"
     blocks = re.findall(pattern, text, re.DOTALL)
     kinds = [kind for kind, _ in blocks]
-    if sorted(set(kinds)) != ["settings", "shell", "urls"] or kinds.count("settings") != 1:
-        raise Abort(f"README: expected partner-install blocks shell/settings/urls, found {kinds}")
+    expected = ["handlers", "settings", "shell", "urls"]
+    if sorted(set(kinds)) != expected or kinds.count("settings") != 1:
+        raise Abort(f"README: expected partner-install blocks {expected}, found {kinds}")
     return blocks
 
 
@@ -228,6 +230,9 @@ def install(tmp, env):
                 settings.write("\n\n" + block + "\n")
         elif kind == "urls":
             add_urls(site / SITE / "urls.py", block)
+        elif kind == "handlers":
+            with (site / SITE / "urls.py").open("a", encoding="utf-8") as urls:
+                urls.write("\n" + block + "\n")
         else:
             for line in shell_lines(block):
                 command = line.replace(PLACEHOLDER, shlex.quote(str(checkout)))
@@ -411,9 +416,7 @@ def submit_application(client, form_path, edition):
     status, html = _get(client, form_path, EN)
     shown_at, page = time.time(), Page(html)
     hidden = {i.get("name"): i.get("value", "") for i in page.inputs if i.get("type") == "hidden"}
-    missing = [
-        name for name in ("csrfmiddlewaretoken", "b52_token", "b52_rendered") if name not in hidden
-    ]
+    missing = [name for name in ("csrfmiddlewaretoken", "b52_token") if name not in hidden]
     if status != 200 or missing:
         REPORT.check(
             "application form has its hidden inputs", [f"HTTP {status}, missing {missing}"]
@@ -526,6 +529,25 @@ def check_stored(client, site, python, env, receipt, pdf):
 # Running -----------------------------------------------------------------------
 
 
+ERROR_PAGES = """
+from django.test import Client
+from django.test.utils import override_settings
+with override_settings(DEBUG=False, ALLOWED_HOSTS=["*"]):
+    response = Client(raise_request_exception=False).get("/gibt-es-nicht/")
+print("STATUS", response.status_code, "GERMAN", "Seite nicht gefunden" in response.content.decode())
+"""
+
+
+def check_error_pages(site, python, env):
+    """With DEBUG off (runserver below runs with it on), a missing page is
+    the package's German 404 in the en-us site."""
+    output = run([python, "manage.py", "shell", "-c", ERROR_PAGES], site, env, 120)
+    REPORT.check(
+        "with the README's handlers a missing page is a German 404",
+        [] if "STATUS 404 GERMAN True" in output else [f"got: {output.strip()[-200:]}"],
+    )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -590,6 +612,7 @@ def main():
             "manage.py check --deploy asks for STORAGES['b52_private']",
             [] if "b52_private" in deploy else ["no b52_private in its output"],
         )
+        check_error_pages(site, python, env)
         log = (tmp / "runserver.log").open("w")
         server, client = start_server(site, python, env, log)
         check_pages(client, pages)

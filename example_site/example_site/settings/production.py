@@ -42,8 +42,10 @@ else:
         }
     }
 
-# A hanging mail server must not hold the applicant's request; failed mails
-# are retried by `manage.py b52_retry_mail` (cron, see docs/operations.md).
+# A hanging mail server must not hold the applicant's request, and a send
+# must end well within B52_APPLICATION_MAIL_LEASE (check W004); failed or
+# stuck mails are sent again by the next worker run after the lease
+# (`manage.py b52_retry_mail` from cron is the safety net, docs/operations.md).
 EMAIL_TIMEOUT = 10
 # Uploads above this size go to a temporary file, not memory; cap the request
 # body in the web server too (nginx: client_max_body_size 30m).

@@ -21,7 +21,6 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo admin: http://127.0.0.1:8000/admin/ "
-                f"user “{USERNAME}”, password “{PASSWORD}”"
+                f"Demo admin: http://127.0.0.1:8000/admin/ user “{USERNAME}”, password “{PASSWORD}”"
             )
         )

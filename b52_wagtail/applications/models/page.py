@@ -1,15 +1,22 @@
-"""Application forms for award calls: the page, its submissions, attachments,
-receipt counters and mail deliveries."""
+"""The application form page: serving, storing a submission whole or not
+at all, and answering every outcome in the page's language."""
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,36 +28,87 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.contrib.forms.models import (
-    AbstractEmailForm,
-    AbstractFormField,
-    AbstractFormSubmission,
-)
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from ..models import ApplicantType, B52Settings
-from ..pages import B52PageMixin, localized_page
-from .forms import (
+from ... import localization
+from ...cache import PAGES, media_tags, model_tag, tree
+from ...models import B52Settings
+from ...pages import B52PageMixin, localized_page
+from ..forms import (
     RESERVED_FIELD_NAMES,
     TOKEN_FIELD,
     ApplicationForm,
     ApplicationFormBuilder,
     closed_message,
+    token_uuid,
 )
-from .ratelimit import rate_limit_exceeded
-from .storage import attachment_upload_to, get_private_storage, private_storage
+from ..ratelimit import rate_limit_exceeded
+from ..storage import attachment_upload_to, private_storage
+from .counters import ReceiptSequence
+from .submission import ApplicationStatus, ApplicationSubmission, Attachment, MailDelivery
 
 logger = logging.getLogger(__name__)
 
+NOT_STORED = _(
+    "Your application did not arrive because of a technical fault: nothing was stored. "
+    "Please send the form again in a few minutes and select your attachments again. "
+    "It will not be stored twice."
+)
+TOO_MANY_PARTS = _(
+    "The form was sent with too many fields or files. Nothing was stored; "
+    "please send the form again as it is."
+)
+TOO_LARGE = _("The form is too large to be sent. Nothing was stored.")
+# The columns of every application, in the order of the list and the export
+# (the fields editors add follow).
+DATA_FIELDS = (
+    ("receipt_number", _("Receipt number")),
+    ("submit_time", _("Submission date")),
+    ("status", _("Status")),
+    ("applicant_type", _("Applicant type")),
+    ("applicant_name", _("Municipality or working group")),
+    ("district", _("District")),
+    ("project_title", _("Project title")),
+    ("summary", _("Short summary")),
+    ("contact_name", _("Contact person")),
+    ("email", _("E-mail")),
+    ("phone", _("Phone")),
+    ("consent_at", _("Consent given at")),
+    ("privacy_notice_version", _("Privacy notice version")),
+    ("attachments", _("Attachments")),
+)
 
-class ApplicationStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    IN_REVIEW = "in_review", _("In review")
-    SHORTLISTED = "shortlisted", _("Shortlisted")
-    AWARDED = "awarded", _("Awarded")
-    REJECTED = "rejected", _("Rejected")
-    SPAM = "spam", _("Spam")
+
+class StorageUnavailable(OSError):
+    """The private storage could not take an attachment (a temporary
+    failure: the applicant is asked to send again later)."""
+
+
+@dataclass
+class SubmissionOutcome:
+    """What became of one POST (see :meth:`AbstractApplicationFormPage.submit`).
+
+    ``kind`` is one of ``stored`` (new receipt), ``resent`` (the receipt of
+    the same form again), ``spam``, ``invalid`` (the form has errors),
+    ``rate_limited``, ``too_many`` / ``too_large`` (unreadable body) or
+    ``failed`` (an error before commit: nothing was stored).
+    """
+
+    kind: str
+    form: object = None
+    submission: object = None
+    error: BaseException | None = None
+
+    @property
+    def arrived(self):
+        return self.kind in {"stored", "resent"}
+
+    @property
+    def temporary(self):
+        """A failure worth retrying soon (database or storage away)."""
+        return isinstance(self.error, DatabaseError | OSError)
 
 
 class ApplicationFormField(AbstractFormField):
@@ -161,7 +219,14 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         if not context["accepts_applications"]:
             context["closed_message"] = closed_message(context["call"])
         context["privacy_policy_page"] = self.get_privacy_policy_page(request)
+        context["cache_dependencies"] = self.get_cache_dependencies()
         return context
+
+    def get_cache_dependencies(self):
+        """What the cached header and introduction show: this page, its call
+        (any change of a call) and links. Never the form (per visitor)."""
+        call_model = self._meta.get_field("call").related_model
+        return [tree(self), model_tag(call_model), PAGES, *media_tags()]
 
     # Extension points -------------------------------------------------
 
@@ -172,6 +237,17 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         if call is None or not call.live:
             return None
         return call
+
+    def reuse_routed_call(self):
+        """Take the call from the routing when this page lives below it:
+        Wagtail's routing loaded it already (as this page's parent), so the
+        GET does not load it again."""
+        parent = getattr(self, "_cached_parent_obj", None)
+        field = self._meta.get_field("call")
+        if parent is None or parent.pk != self.call_id or field.is_cached(self):
+            return
+        if isinstance(parent, field.related_model):
+            field.set_cached_value(self, parent)
 
     def accepts_applications(self, at=None):
         call = self.get_call()
@@ -201,82 +277,152 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         return super().get_submissions().filter(is_spam=False)
 
     def get_submissions_list_view_class(self):
-        from .views import ApplicationSubmissionsListView
+        from ..views import ApplicationSubmissionsListView
 
         return self.submissions_list_view_class or ApplicationSubmissionsListView
 
     def get_data_fields(self):
-        fields = [
-            ("receipt_number", _("Receipt number")),
-            ("submit_time", _("Submission date")),
-            ("status", _("Status")),
-            ("applicant_type", _("Applicant type")),
-            ("applicant_name", _("Municipality or working group")),
-            ("district", _("District")),
-            ("project_title", _("Project title")),
-            ("summary", _("Short summary")),
-            ("contact_name", _("Contact person")),
-            ("email", _("E-mail")),
-            ("phone", _("Phone")),
-            ("consent_at", _("Consent given at")),
-            ("privacy_notice_version", _("Privacy notice version")),
-            ("attachments", _("Attachments")),
+        return [
+            *DATA_FIELDS,
+            *((field.clean_name, field.label) for field in self.get_form_fields()),
         ]
-        fields += [(field.clean_name, field.label) for field in self.get_form_fields()]
-        return fields
 
     def receipt_prefix(self):
-        """The prefix of receipt numbers, e.g. ``B52-2026``. Override to change it."""
+        """The prefix of receipt numbers, e.g. ``B52-2026``. Override to change it.
+
+        Forms that share a prefix (two sites, one edition) draw from one
+        sequence, so receipt numbers are unique across the install.
+        """
         call = self.call
         return f"B52-{call.edition}"
 
-    def next_receipt_number(self, call):
-        """The next gap-free receipt number of ``call``.
+    def next_receipt_number(self):
+        """The next gap-free receipt number under :meth:`receipt_prefix`.
 
-        Must run inside the submission's transaction: the counter row stays
+        Must run inside the submission's transaction: the sequence row stays
         locked (``select_for_update``) until commit, so concurrent submissions
         wait for each other and a rolled-back one gives its number back.
         """
-        ReceiptCounter.objects.get_or_create(call_id=call.pk)
-        counter = ReceiptCounter.objects.select_for_update().get(call_id=call.pk)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        return f"{self.receipt_prefix()}-{counter.last_number:04d}"
+        prefix = self.receipt_prefix()
+        ReceiptSequence.objects.get_or_create(prefix=prefix)
+        sequence = ReceiptSequence.objects.select_for_update().get(prefix=prefix)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        return f"{prefix}-{sequence.last_number:04d}"
 
     # Serving ------------------------------------------------------------
 
     def serve_page(self, request, *args, **kwargs):
         if request.method == "POST":
-            if rate_limit_exceeded(request, self):
-                return self.render_rate_limited(request)
-            stored = self.stored_submission_for(request.POST.get(TOKEN_FIELD))
-            if stored is not None:
-                # A resubmitted form (reload, double click, back button):
-                # its receipt again, even after the deadline.
-                return self.render_landing_page(request, stored, *args, **kwargs)
-            form = self.get_form(
-                request.POST, request.FILES, page=self, user=request.user, request=request
-            )
-            if form.is_valid():
-                if form.is_spam:
-                    submission = self.process_spam(form)
-                    return self.render_landing_page(request, submission, *args, **kwargs)
-                submission = self.process_form_submission(form)
-                return self.render_landing_page(request, submission, *args, **kwargs)
-            if form.is_spam:
-                # A bot learns nothing from error messages.
-                return self.render_landing_page(request, None, *args, **kwargs)
-        else:
-            form = self.get_form(page=self, user=request.user, request=request)
+            return self.render_outcome(request, self.submit(request), *args, **kwargs)
+        self.reuse_routed_call()
+        form = self.get_form(page=self, user=request.user, request=request)
         context = self.get_context(request)
         context["form"] = form
         return TemplateResponse(request, self.get_template(request), context)
 
+    def submit(self, request):
+        """Judge and store one POST; never raises. The HTML page and the
+        JSON form API answer the :class:`SubmissionOutcome` each in their way."""
+        form = None
+        try:
+            if rate_limit_exceeded(request, self):
+                return SubmissionOutcome("rate_limited")
+            try:
+                request.POST  # noqa: B018  (parse the body here, where its errors are answered)
+            except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
+                return SubmissionOutcome("too_many")
+            except RequestDataTooBig:
+                return SubmissionOutcome("too_large")
+            stored = self.stored_submission_for(request.POST.get(TOKEN_FIELD))
+            if stored is not None:
+                # A resubmitted form (reload, double click, back button, a
+                # retry after a failure): its receipt again, even after the deadline.
+                return SubmissionOutcome("resent", submission=stored)
+            form = self.get_form(
+                request.POST, request.FILES, page=self, user=request.user, request=request
+            )
+            if not form.is_valid():
+                # A bot learns nothing from error messages.
+                return SubmissionOutcome("spam" if form.is_spam else "invalid", form=form)
+            if form.is_spam:
+                return SubmissionOutcome("spam", form=form, submission=self.process_spam(form))
+            submission = self.process_form_submission(form)
+        except Exception as error:  # noqa: BLE001  (the applicant gets an answer, never a 500)
+            logger.exception("application form %s: the submission failed", self.pk)
+            return self.failed_outcome(request, form, error)
+        # Committed: from here on nothing may turn the answer into an error.
+        return SubmissionOutcome("stored", form=form, submission=submission)
+
+    def failed_outcome(self, request, form, error):
+        """A failure before or at commit. If the commit went through after
+        all (the connection broke while confirming it), the receipt."""
+        try:
+            stored = self.stored_submission_for(request.POST.get(TOKEN_FIELD))
+        except Exception:  # noqa: BLE001  (the database is still away)
+            stored = None
+        if stored is not None:
+            return SubmissionOutcome("resent", submission=stored)
+        return SubmissionOutcome("failed", form=form, error=error)
+
+    def render_outcome(self, request, outcome, *args, **kwargs):
+        """The page for a :class:`SubmissionOutcome`. Rendered here, so that
+        a template or database error while rendering falls back to a plain
+        page that still says whether the application arrived."""
+        try:
+            response = self.outcome_response(request, outcome, *args, **kwargs)
+            response.render()
+            return response
+        except Exception:  # noqa: BLE001
+            logger.exception("application form %s: rendering the answer failed", self.pk)
+            return self.plain_outcome_response(request, outcome)
+
+    def outcome_response(self, request, outcome, *args, **kwargs):
+        if outcome.arrived:
+            return self.render_landing_page(request, outcome.submission, *args, **kwargs)
+        if outcome.kind == "spam":
+            return self.render_landing_page(request, None, *args, **kwargs)
+        if outcome.kind == "rate_limited":
+            return self.render_rate_limited(request)
+        if outcome.kind == "invalid":
+            context = self.get_context(request)
+            context["form"] = outcome.form
+            return TemplateResponse(request, self.get_template(request), context)
+        # failed, too_many, too_large: the form again (blank where the
+        # body could not be read) with the reason on top.
+        form = outcome.form
+        if form is None or outcome.kind != "failed":
+            form = self.get_form(page=self, user=request.user, request=request)
+        form.b52_failure = outcome_message(outcome)
+        context = self.get_context(request)
+        context["form"] = form
+        response = TemplateResponse(
+            request, self.get_template(request), context, status=outcome_status(outcome)
+        )
+        return with_retry_after(response, outcome)
+
+    def plain_outcome_response(self, request, outcome):
+        """The answer without the host's templates or the database."""
+        from django.http import HttpResponse
+
+        context = {
+            "language": localization.page_language(self),
+            "arrived": outcome.arrived or outcome.kind == "spam",
+            "receipt_number": outcome.submission.receipt_number if outcome.arrived else "",
+            "message": "" if outcome.arrived else outcome_message(outcome),
+            "form_url": request.path,
+        }
+        status = 200 if context["arrived"] else outcome_status(outcome)
+        response = HttpResponse(
+            render_to_string("b52_wagtail/applications/plain_outcome.html", context),
+            status=status,
+        )
+        return with_retry_after(response, outcome)
+
     def stored_submission_for(self, token):
         """The submission already stored from the form with this token."""
-        try:
-            token = uuid.UUID(str(token))
-        except ValueError:
+        token = token_uuid(token)
+        if token is None:
             return None
         return (
             self.get_submission_class()
@@ -342,10 +488,10 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
             return existing
         storage = private_storage
         written = []
+        submission = None
         try:
             with transaction.atomic():
-                call = self.call
-                receipt_number = self.next_receipt_number(call)
+                receipt_number = self.next_receipt_number()
                 # Checked again under the counter lock: a double click that
                 # waited for the first request finds its submission here.
                 existing = submission_class.objects.filter(
@@ -359,6 +505,7 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
                 for order, checked in enumerate(form.cleaned_data["attachments"]):
                     attachment = Attachment(
                         submission=submission,
+                        warnings=list(getattr(checked, "warnings", ())),
                         original_name=checked.original_name,
                         size=checked.size,
                         content_type=checked.content_type,
@@ -369,23 +516,39 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
                     # On the clean-up list before the write: a write that
                     # fails halfway (disk full) leaves no partial file.
                     written.append(name)
-                    name = storage.save(name, ContentFile(checked.content))
+                    try:
+                        name = storage.save(name, ContentFile(checked.content))
+                    except Exception as error:
+                        # Whatever the storage raises (OSError on disk,
+                        # botocore's errors on S3): the storage is away.
+                        raise StorageUnavailable(str(error)) from error
                     written[-1] = name
                     attachment.file.name = name
                     attachment.save()
                 deliveries = self.create_mail_deliveries(submission)
-                transaction.on_commit(lambda: enqueue_deliveries(deliveries))
+                # robust: a queue that fails after commit is logged; the rows
+                # wait for the next worker run and the applicant gets the receipt.
+                transaction.on_commit(lambda: enqueue_deliveries(deliveries), robust=True)
         except _Duplicate as duplicate:
             _delete_files(storage, written)
             return duplicate.submission
-        except IntegrityError:
-            _delete_files(storage, written)
-            existing = submission_class.objects.filter(page=self, idempotency_token=token).first()
-            if existing is not None:
+        except BaseException as error:
+            try:
+                existing = submission_class.objects.filter(
+                    page=self, idempotency_token=token
+                ).first()
+            except Exception:  # noqa: BLE001
+                # The database cannot say whether the commit went through:
+                # keep the files (b52_orphan_files removes them if not).
+                logger.exception("application form %s: outcome of the commit unknown", self.pk)
+                raise error from None
+            if existing is not None and submission is not None and existing.pk == submission.pk:
+                # The commit went through although it reported an error.
                 return existing
-            raise
-        except BaseException:
             _delete_files(storage, written)
+            if existing is not None and isinstance(error, IntegrityError):
+                # The same form stored by a concurrent request (double click).
+                return existing
             raise
         return submission
 
@@ -419,6 +582,28 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         carries no applicant data."""
 
 
+def outcome_message(outcome):
+    if outcome.kind == "too_many":
+        return TOO_MANY_PARTS
+    if outcome.kind == "too_large":
+        return TOO_LARGE
+    return NOT_STORED
+
+
+def outcome_status(outcome):
+    if outcome.kind == "too_many":
+        return 400
+    if outcome.kind == "too_large":
+        return 413
+    return 503 if outcome.temporary else 500
+
+
+def with_retry_after(response, outcome):
+    if outcome.kind == "failed" and outcome.temporary:
+        response["Retry-After"] = "60"
+    return response
+
+
 class _Duplicate(Exception):  # noqa: N818
     def __init__(self, submission):
         super().__init__()
@@ -434,7 +619,7 @@ def _delete_files(storage, names):
 
 
 def enqueue_deliveries(deliveries):
-    from .tasks import enqueue_delivery
+    from ..tasks import enqueue_delivery
 
     for delivery in deliveries:
         enqueue_delivery(delivery)
@@ -451,196 +636,3 @@ class ApplicationFormPage(AbstractApplicationFormPage):
     class Meta:
         verbose_name = _("application form")
         verbose_name_plural = _("application forms")
-
-
-class ApplicationSubmission(AbstractFormSubmission):
-    """One application: fixed fields as columns, editor-added fields in
-    ``form_data``, attachments in :class:`Attachment`."""
-
-    call = models.ForeignKey(
-        "b52_awards.AwardCallPage",
-        verbose_name=_("award call"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    applicant_type = models.CharField(
-        _("applicant type"), max_length=30, choices=ApplicantType.choices
-    )
-    applicant_name = models.CharField(_("municipality or working group"), max_length=255)
-    district = models.ForeignKey(
-        "b52_wagtail.District",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    project_title = models.CharField(_("project title"), max_length=255)
-    summary = models.TextField(_("short summary"))
-    contact_name = models.CharField(_("contact person"), max_length=255)
-    email = models.EmailField(_("e-mail"), max_length=254)
-    phone = models.CharField(_("phone"), max_length=50)
-    consent = models.BooleanField(_("consent to the privacy notice"), default=False)
-    consent_at = models.DateTimeField(_("consent given at"), null=True)
-    privacy_notice_version = models.CharField(
-        _("privacy notice version"), max_length=40, blank=True
-    )
-    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.RECEIVED,
-        db_index=True,
-    )
-    is_spam = models.BooleanField(_("spam"), default=False, db_index=True)
-    idempotency_token = models.UUIDField(_("form token"), editable=False)
-
-    class Meta:
-        verbose_name = _("application")
-        verbose_name_plural = _("applications")
-        ordering = ["-submit_time"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["page", "idempotency_token"], name="b52_application_unique_token"
-            ),
-            models.UniqueConstraint(
-                fields=["call", "receipt_number"],
-                condition=~Q(receipt_number=""),
-                name="b52_application_unique_receipt",
-            ),
-        ]
-        permissions = [
-            (
-                "view_applications",
-                "Can view the applications of form pages whose reviewer groups include theirs",
-            ),
-            ("view_all_applications", "Can view the applications of every form page"),
-        ]
-
-    def __str__(self):
-        return self.receipt_number or str(_("application (no receipt number)"))
-
-    def extra_answers(self, page):
-        """``(label, text)`` of the fields editors added, in the form's order,
-        for mails and the admin: an empty answer is “–”, never “None”."""
-        answers = []
-        for field in page.get_form_fields():
-            if field.clean_name not in self.form_data:
-                continue
-            value = self.form_data[field.clean_name]
-            if isinstance(value, list):
-                value = ", ".join(str(item) for item in value)
-            answers.append((field.label, "–" if value in (None, "") else str(value)))
-        return answers
-
-    def get_data(self):
-        return {
-            **self.form_data,
-            "submit_time": self.submit_time,
-            "receipt_number": self.receipt_number,
-            "status": self.get_status_display(),
-            "applicant_type": self.get_applicant_type_display(),
-            "applicant_name": self.applicant_name,
-            "district": str(self.district),
-            "project_title": self.project_title,
-            "summary": self.summary,
-            "contact_name": self.contact_name,
-            "email": self.email,
-            "phone": self.phone,
-            "consent_at": self.consent_at,
-            "privacy_notice_version": self.privacy_notice_version,
-            "attachments": ", ".join(a.original_name for a in self.attachments.all()),
-        }
-
-
-class Attachment(models.Model):
-    """A file of an application, stored under a generated name in the
-    private storage. ``original_name`` is for display only."""
-
-    submission = models.ForeignKey(
-        ApplicationSubmission,
-        verbose_name=_("application"),
-        on_delete=models.CASCADE,
-        related_name="attachments",
-    )
-    file = models.FileField(
-        _("file"), storage=get_private_storage, upload_to=attachment_upload_to, max_length=255
-    )
-    original_name = models.CharField(_("original file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["sort_order", "pk"]
-
-    def __str__(self):
-        return self.original_name
-
-
-class ReceiptCounter(models.Model):
-    """The last receipt number given out for a call (one row per call,
-    locked while a submission is stored)."""
-
-    call = models.OneToOneField(
-        "b52_awards.AwardCallPage",
-        verbose_name=_("award call"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("receipt counter")
-        verbose_name_plural = _("receipt counters")
-
-    def __str__(self):
-        return f"{self.call_id}: {self.last_number}"
-
-
-class MailDelivery(models.Model):
-    """The state of one mail of a submission; the mail is rendered when sent."""
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("Confirmation to the applicant")
-        NOTIFICATION = "notification", _("Notification of the Geschäftsstelle")
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    submission = models.ForeignKey(
-        ApplicationSubmission,
-        verbose_name=_("application"),
-        on_delete=models.CASCADE,
-        related_name="mail_deliveries",
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mail delivery")
-        verbose_name_plural = _("mail deliveries")
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "kind"], name="b52_mail_delivery_unique_kind"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.get_state_display()}"

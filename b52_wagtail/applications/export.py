@@ -1,0 +1,335 @@
+"""The export of a form page's applications as CSV or XLSX.
+
+One pass over the submissions: they are read as value tuples with one
+cursor (``iterator(chunk_size=…)``), the attachment names with one query per
+chunk and the district names with one query per export (``prefetch_related``
+would build a queryset per submission, which cost more than everything
+else), each row is built once, display labels come from dicts made once per
+export, and the response starts before the first row is read. CSV streams from the first byte
+(BOM and headings first); XLSX is written row by row with XlsxWriter's
+constant-memory mode into a temporary file, which is then streamed. The audit
+log entry counts the rows as they are written, so nothing counts the
+submissions beforehand.
+
+Strings that a spreadsheet would run as a formula are prefixed with a quote in
+CSV cells and in headings (editors name the fields), and written as string
+cells in XLSX. Times are in the package's time zone (Berlin): German
+``dd.mm.yyyy HH:MM`` in CSV, date cells without tzinfo in XLSX.
+"""
+
+import csv
+import datetime
+import io
+import tempfile
+
+from django.db.models import Prefetch
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
+from wagtail.admin.views.mixins import ExcelDateFormatter
+from wagtail.log_actions import log
+
+from .. import localization
+from ..models import District
+from .models import ApplicationSubmission, Attachment
+from .models.page import DATA_FIELDS
+
+EXPORT_ACTION = "b52_applications.export"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows fetched (and attachments prefetched) per query, and CSV rows per
+# chunk of the response: large enough to amortise, small enough to keep
+# the memory flat.
+CHUNK_SIZE = 2000
+CSV_ROWS_PER_WRITE = 200
+
+# What the export reads of each submission (one tuple per row) and the
+# fields of ApplicationSubmission.get_data() it computes from them; any other
+# field of get_data_fields() falls back to get_data().
+VALUE_FIELDS = (
+    "pk",
+    "form_data",
+    "district_id",
+    "status",
+    "applicant_type",
+    "submit_time",
+    "receipt_number",
+    "applicant_name",
+    "project_title",
+    "summary",
+    "contact_name",
+    "email",
+    "phone",
+    "consent_at",
+    "privacy_notice_version",
+)
+FIXED_FIELDS = frozenset(name for name, _label in DATA_FIELDS)
+
+
+def neutralise_csv(value):
+    """Prefix text that a spreadsheet would run as a formula with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def choice_labels(field_name):
+    """``{value: label}`` of a choice field of the submission, as text in
+    the active language (looked up once per export, not once per cell)."""
+    field = ApplicationSubmission._meta.get_field(field_name)
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class SubmissionExport:
+    """The rows of one export: headings and, per submission, its values in
+    the order of the form page's ``get_data_fields()``.
+
+    Everything that depends on the language or the time zone is evaluated
+    when the export is made (in the view, inside the admin's language), not
+    while the response streams.
+    """
+
+    chunk_size = CHUNK_SIZE
+
+    def __init__(self, form_page, queryset, *, user, filename):
+        self.form_page = form_page
+        self.user = user
+        self.filename = filename
+        data_fields = form_page.get_data_fields()
+        self.fields = [name for name, label in data_fields]
+        # Editors name the fields: a page editor must not plant a formula in
+        # the office's export (CSV and XLSX).
+        self.headings = [neutralise_csv(force_str(label)) for name, label in data_fields]
+        form_fields = {field.clean_name for field in form_page.get_form_fields()}
+        # A field that a subclass adds to get_data_fields() is read from its
+        # get_data(), once per row.
+        self.needs_get_data = any(
+            name not in FIXED_FIELDS and name not in form_fields for name in self.fields
+        )
+        self.statuses = choice_labels("status")
+        self.applicant_types = choice_labels("applicant_type")
+        self.zone = localization.zone()
+        self.xlsx_date_format = ExcelDateFormatter().get()
+        # What the list view joins and prefetches, the export reads itself.
+        self.queryset = queryset.select_related(None).prefetch_related(None)
+        self.count = 0
+
+    # Rows ---------------------------------------------------------------
+
+    def district_names(self):
+        """``{pk: name}`` of the districts of the exported submissions."""
+        districts = District.objects.filter(pk__in=self.queryset.order_by().values("district_id"))
+        return {district.pk: str(district) for district in districts}
+
+    def attachment_names(self, pks):
+        """``{submission pk: [original names]}`` for one chunk: one query,
+        as ``prefetch_related`` would, without a queryset per submission."""
+        names = {}
+        attachments = (
+            Attachment.objects.filter(submission_id__in=pks)
+            .order_by("submission_id", "sort_order", "pk")
+            .values_list("submission_id", "original_name")
+        )
+        for submission_id, name in attachments:
+            names.setdefault(submission_id, []).append(name)
+        return names
+
+    def chunks(self):
+        """The exported submissions as value tuples (``VALUE_FIELDS``), in
+        lists of ``chunk_size``, read with one cursor."""
+        chunk = []
+        records = self.queryset.values_list(*VALUE_FIELDS).iterator(chunk_size=self.chunk_size)
+        for record in records:
+            chunk.append(record)
+            if len(chunk) == self.chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def rows(self):
+        """The values of each submission, in the order of the headings
+        (what ``ApplicationSubmission.get_data()`` gives, with labels from
+        dicts); counts them in ``self.count``."""
+        if self.needs_get_data:
+            yield from self.rows_from_get_data()
+            return
+        fields = self.fields
+        statuses = self.statuses
+        applicant_types = self.applicant_types
+        districts = self.district_names()
+        for chunk in self.chunks():
+            attachments = self.attachment_names([record[0] for record in chunk])
+            for (
+                pk,
+                form_data,
+                district_id,
+                status,
+                applicant_type,
+                submit_time,
+                receipt_number,
+                applicant_name,
+                project_title,
+                summary,
+                contact_name,
+                email,
+                phone,
+                consent_at,
+                privacy_notice_version,
+            ) in chunk:
+                data = {
+                    **form_data,
+                    "submit_time": submit_time,
+                    "receipt_number": receipt_number,
+                    "status": statuses.get(status, status),
+                    "applicant_type": applicant_types.get(applicant_type, applicant_type),
+                    "applicant_name": applicant_name,
+                    "district": districts.get(district_id),
+                    "project_title": project_title,
+                    "summary": summary,
+                    "contact_name": contact_name,
+                    "email": email,
+                    "phone": phone,
+                    "consent_at": consent_at,
+                    "privacy_notice_version": privacy_notice_version,
+                    "attachments": ", ".join(attachments.get(pk, ())),
+                }
+                self.count += 1
+                yield [data.get(name) for name in fields]
+
+    def rows_from_get_data(self):
+        """The slow way, for fields that only ``get_data()`` knows (a
+        subclass's): one model instance and one ``get_data()`` per row."""
+        fields = self.fields
+        queryset = self.queryset.select_related("district").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("sort_order", "pk"))
+        )
+        for submission in queryset.iterator(chunk_size=self.chunk_size):
+            data = submission.get_data()
+            self.count += 1
+            yield [data.get(name) for name in fields]
+
+    def log(self, export_format):
+        log(
+            instance=self.form_page,
+            action=EXPORT_ACTION,
+            user=self.user,
+            data={"format": export_format, "count": self.count},
+        )
+
+    # CSV ----------------------------------------------------------------
+
+    def csv_value(self, value):
+        if value.__class__ is str:
+            return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            # dd.mm.yyyy HH:MM, faster than strftime() (twice a row)
+            v = self.local(value)
+            return f"{v.day:02}.{v.month:02}.{v.year} {v.hour:02}:{v.minute:02}"
+        if isinstance(value, list | tuple):
+            value = ", ".join(force_str(item) for item in value)
+        return neutralise_csv(force_str(value, strings_only=True))
+
+    def local(self, value):
+        """The time in the package's time zone (naive times are UTC)."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        elif value.tzinfo is not datetime.UTC:
+            # Through UTC: astimezone() to the same zone would keep a
+            # wall-clock time that does not exist (as localization.localtime).
+            value = value.astimezone(datetime.UTC)
+        return value.astimezone(self.zone)
+
+    def csv_chunks(self):
+        """The CSV file as bytes: BOM and headings at once, then the rows
+        in chunks. Logs the export when the last row is out (or the
+        download stops: what was sent is counted)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.headings)
+        yield ("\ufeff" + buffer.getvalue()).encode()
+        try:
+            csv_value = self.csv_value
+            pending = 0
+            for row in self.rows():
+                if not pending:
+                    buffer.seek(0)
+                    buffer.truncate()
+                writer.writerow([csv_value(value) for value in row])
+                pending += 1
+                if pending == CSV_ROWS_PER_WRITE:
+                    yield buffer.getvalue().encode()
+                    pending = 0
+            if pending:
+                yield buffer.getvalue().encode()
+        finally:
+            self.log("csv")
+
+    def csv_response(self):
+        response = StreamingHttpResponse(self.csv_chunks(), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.filename}.csv")
+        return response
+
+    # XLSX ---------------------------------------------------------------
+
+    def write_xlsx(self, output):
+        """Write the workbook to ``output`` (a path or a binary file) row by
+        row; memory stays flat whatever the number of rows."""
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        sheet = workbook.add_worksheet("Sheet1")
+        date_format = workbook.add_format({"num_format": self.xlsx_date_format})
+        write_string = sheet.write_string
+        for column, heading in enumerate(self.headings):
+            write_string(0, column, heading)
+        write_number = sheet.write_number
+        write_boolean = sheet.write_boolean
+        write_datetime = sheet.write_datetime
+        local = self.local
+        row_number = 0
+        for row in self.rows():
+            row_number += 1
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                kind = value.__class__
+                if kind is str:
+                    write_string(row_number, column, value)
+                elif kind is bool:
+                    write_boolean(row_number, column, value)
+                elif kind is int or kind is float:
+                    write_number(row_number, column, value)
+                elif isinstance(value, datetime.datetime):
+                    write_datetime(
+                        row_number, column, local(value).replace(tzinfo=None), date_format
+                    )
+                elif isinstance(value, list | tuple):
+                    write_string(row_number, column, ", ".join(force_str(v) for v in value))
+                else:
+                    write_string(row_number, column, force_str(value))
+        workbook.close()
+
+    def xlsx_response(self):
+        output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+        try:
+            self.write_xlsx(output)
+        except BaseException:
+            output.close()
+            raise
+        self.log("xlsx")
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            content_type=XLSX_CONTENT_TYPE,
+            filename=f"{self.filename}.xlsx",
+        )
+
+    def response(self, export_format):
+        if export_format == "xlsx":
+            return self.xlsx_response()
+        return self.csv_response()
