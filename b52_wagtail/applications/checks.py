@@ -110,3 +110,28 @@ def check_mail_timeout_fits_the_lease(app_configs=None, **kwargs):
             id="b52_wagtail.W004",
         )
     ]
+
+
+@register(Tags.database)
+def check_no_atomic_requests(app_configs=None, **kwargs):
+    """With ATOMIC_REQUESTS the submission's transaction is only a savepoint:
+    the receipt would be shown before the request's own commit."""
+    from django.db import connections
+
+    atomic = [
+        alias for alias in connections if connections[alias].settings_dict.get("ATOMIC_REQUESTS")
+    ]
+    if not atomic:
+        return []
+    return [
+        Warning(
+            _(
+                "ATOMIC_REQUESTS is on for the database “%(alias)s”: an application form "
+                "shows the receipt before the request's transaction commits, so a failing "
+                "commit would lose an application the applicant was told had arrived."
+            )
+            % {"alias": atomic[0]},
+            hint=_("Turn ATOMIC_REQUESTS off; the package commits each application itself."),
+            id="b52_wagtail.W005",
+        )
+    ]

@@ -198,3 +198,16 @@ def test_w004_an_smtp_send_without_timeout_could_outlive_the_mail_lease(settings
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.EMAIL_TIMEOUT = None
     assert check_mail_timeout_fits_the_lease() == []
+
+
+def test_w005_atomic_requests_would_show_a_receipt_before_the_commit(settings):
+    from django.db import connections
+
+    from b52_wagtail.applications.checks import check_no_atomic_requests
+
+    assert check_no_atomic_requests() == []
+    connections["default"].settings_dict["ATOMIC_REQUESTS"] = True
+    try:
+        assert [m.id for m in check_no_atomic_requests()] == ["b52_wagtail.W005"]
+    finally:
+        connections["default"].settings_dict["ATOMIC_REQUESTS"] = False
