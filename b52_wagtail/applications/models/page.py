@@ -15,6 +15,7 @@ from django.core.exceptions import (
 )
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -304,8 +305,9 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         wait for each other and a rolled-back one gives its number back.
         """
         prefix = self.receipt_prefix()
-        ReceiptSequence.objects.get_or_create(prefix=prefix)
-        sequence = ReceiptSequence.objects.select_for_update().get(prefix=prefix)
+        sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
+            prefix=prefix
+        )
         sequence.last_number += 1
         sequence.save(update_fields=["last_number"])
         return f"{prefix}-{sequence.last_number:04d}"
@@ -403,8 +405,6 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
 
     def plain_outcome_response(self, request, outcome):
         """The answer without the host's templates or the database."""
-        from django.http import HttpResponse
-
         context = {
             "language": localization.page_language(self),
             "arrived": outcome.arrived or outcome.kind == "spam",
