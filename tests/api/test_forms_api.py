@@ -4,6 +4,7 @@ as the HTML page (tests/applications/test_form.py), answered as JSON."""
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
@@ -18,7 +19,9 @@ from b52_wagtail.applications.models import (
     Attachment,
     MailDelivery,
 )
+from b52_wagtail.conf import b52_settings
 from tests.applications.utils import (
+    assert_nothing_stored,
     berlin,
     make_call,
     make_form_page,
@@ -41,14 +44,6 @@ def submit(client, page, data, files=None, capture=None, **extra):
         return client.post(url(page), payload, **extra)
     with capture(execute=True):
         return client.post(url(page), payload, **extra)
-
-
-def assert_nothing_stored():
-    assert ApplicationSubmission.objects.count() == 0
-    assert Attachment.objects.count() == 0
-    assert MailDelivery.objects.count() == 0
-    assert stored_files() == []
-    assert mail.outbox == []
 
 
 # GET ----------------------------------------------------------------------------
@@ -359,7 +354,7 @@ def test_a_json_body_is_refused(client, form_page, district):
 def test_no_csrf_token_is_needed(form_page, district):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     assert submit(client, form_page, valid_data(district)).status_code == 201
 
 
@@ -425,3 +420,33 @@ def test_too_many_fields_get_a_json_answer(client, form_page, district, settings
         "gespeichert; bitte senden Sie das Formular unverändert erneut."
     ]
     assert_nothing_stored()
+
+
+def test_an_expired_form_token_is_replaced_and_the_next_attempt_arrives(
+    client, form_page, district
+):
+    """A script keeps the form open for long: the 400 names a fresh token,
+    and sending again with it stores the application."""
+    old = token(seconds_ago=b52_settings.APPLICATION_TOKEN_MAX_AGE + 60)
+    response = submit(client, form_page, valid_data(district, b52_token=old))
+    assert response.status_code == 400
+    fresh = response.json()["hidden_fields"]["b52_token"]
+    assert fresh and fresh != old and token_uuid(fresh) is not None
+    assert ApplicationSubmission.objects.count() == 0
+    # The applicant picks the attachments again: past the spam check's minimum.
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=2)
+    with time_machine.travel(later):
+        again = submit(client, form_page, valid_data(district, b52_token=fresh))
+    assert again.status_code == 201
+    assert again.json()["receipt_number"]
+
+
+def test_a_partner_script_may_read_retry_after(client, form_page, district, settings):
+    settings.B52_EMBED_ORIGINS = ["https://www.kasse.example"]
+    settings.B52_APPLICATION_RATE_LIMIT = 1
+    partner = {"HTTP_ORIGIN": "https://www.kasse.example"}
+    assert submit(client, form_page, valid_data(district), **partner).status_code == 201
+    response = submit(client, form_page, valid_data(district), **partner)
+    assert response.status_code == 429
+    assert response["Access-Control-Allow-Origin"] == "https://www.kasse.example"
+    assert response["Access-Control-Expose-Headers"] == "Retry-After"

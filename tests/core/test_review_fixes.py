@@ -68,6 +68,7 @@ def test_a_malformed_multipart_body_gets_json(client, home):
         reverse("b52_api_forms:form", args=[page.pk]),
         b"--broken\r\nContent-Disposition: form-data\r\n\r\nx",
         content_type="multipart/form-data; boundary=",
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
