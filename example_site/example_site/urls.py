@@ -5,11 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .partner_demo import partner_demo
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("b52/", include("b52_wagtail.urls")),
+    # A partner's plain HTML page with the embeds (DEBUG only, see docs/embed.md).
+    path("partner-demo/", partner_demo, name="partner_demo"),
 ]
 
 if settings.DEBUG:

@@ -70,6 +70,9 @@ def demo_env():
         MEDIA_ROOT=str(workdir / "media"),
         B52_PRIVATE_ROOT=str(workdir / "private"),
         PYTHONUNBUFFERED="1",
+        # The package of this checkout, even where the venv holds a
+        # (non-editable) installed copy: manage.py runs in example_site/.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     _manage(env, "migrate", "--noinput")
     demo_output = _manage(env, "b52_demo")
@@ -86,11 +89,12 @@ def demo_paths(demo_env):
     return one_page_per_type(parse_demo_output(Path(demo_env["B52_DEMO_PAGES"]).read_text()))
 
 
-def serve(command, cwd, env, log_path):
+def serve(command, cwd, env, log_path, port=None):
     """Start ``command`` (``python manage.py`` or ``python -m django``) with
-    ``runserver`` on a free port (static files with --insecure), its output
-    in ``log_path``. Returns its URL once it answers, and the process."""
-    port = _free_port()
+    ``runserver`` on ``port`` or a free port (static files with --insecure),
+    its output in ``log_path``. Returns its URL once it answers, and the
+    process."""
+    port = port or _free_port()
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [*command, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
@@ -123,9 +127,20 @@ def stop_server(process):
 def demo_server(demo_env, tmp_path_factory):
     """Base URL of the example site with the demo content."""
     log_path = tmp_path_factory.mktemp("demo-server") / "runserver.log"
-    url, process = serve([sys.executable, "manage.py"], ROOT / "example_site", demo_env, log_path)
+    port = _free_port()
+    # The partner demo page on http://localhost:<port>/partner-demo/ (another
+    # site than 127.0.0.1) may frame the embeds and call the JSON form API.
+    env = dict(demo_env, B52_EMBED_ORIGINS=f"http://localhost:{port}")
+    url, process = serve([sys.executable, "manage.py"], ROOT / "example_site", env, log_path, port)
     yield url
     stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def partner_url(demo_server):
+    """The partner's plain HTML page (example_site/partner_demo/index.html)
+    on http://localhost:<port>/, embedding from the b52 site on 127.0.0.1."""
+    return demo_server.replace("http://127.0.0.1:", "http://localhost:") + "/partner-demo/"
 
 
 @pytest.fixture(scope="session")

@@ -130,7 +130,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-B52_EMBED_ORIGINS = []
+# Partner origins that may frame the embeds and call the JSON form API,
+# comma-separated in the environment (dev.py defaults to the partner demo
+# page on http://localhost:8000/partner-demo/, see docs/embed.md).
+B52_EMBED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("B52_EMBED_ORIGINS", "").split(",")
+    if origin.strip()
+]
 
 # Application forms: an expired CSRF token gets an explanatory page that
 # shows the typed texts again (b52_wagtail.applications).
