@@ -28,6 +28,55 @@ def localized_objects(queryset, locale_id):
     ]
 
 
+# German dictionary order (DIN 5007-1): an umlaut sorts as its base letter,
+# ß as “ss”, case is ignored; the raw text breaks ties. The databases'
+# own collations differ (SQLite and PostgreSQL's "C" put “Breisgau” before
+# “Böblingen”), so the folding is spelt out and stored as ``name_sort_key``
+# on districts and organisations: their default order, on any database and
+# in modelcluster's in-memory sorting (which takes field names only).
+GERMAN_FOLDING = (
+    ("ä", "a"),
+    ("ö", "o"),
+    ("ü", "u"),
+    ("Ä", "a"),
+    ("Ö", "o"),
+    ("Ü", "u"),
+    ("ß", "ss"),
+    ("ẞ", "ss"),
+)
+
+
+def german_folded(text):
+    """``text`` folded for German order: ``"Böblingen"`` → ``"boblingen"``."""
+    folded = str(text or "")
+    for letter, replacement in GERMAN_FOLDING:
+        folded = folded.replace(letter, replacement)
+    return folded.lower()
+
+
+def german_sort_key(text):
+    """The same order in Python: ``sorted(names, key=german_sort_key)``."""
+    return (german_folded(text), str(text or ""))
+
+
+class GermanSortKeyMixin(models.Model):
+    """Keeps ``name_sort_key`` (the German-folded ``name``) up to date."""
+
+    name_sort_key = models.CharField(
+        _("sort key"), max_length=255, blank=True, editable=False, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name_sort_key = german_folded(self.name)[:255]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_sort_key"}
+        super().save(*args, **kwargs)
+
+
 def translations_of(obj):
     """``obj`` and its translations, as a queryset (for ``__in`` filters)."""
     return type(obj).objects.filter(translation_key=obj.translation_key)
@@ -42,7 +91,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other organisation")
 
 
-class Organisation(TranslatableMixin, index.Indexed, models.Model):
+class Organisation(GermanSortKeyMixin, TranslatableMixin, index.Indexed, models.Model):
     """A partner Kasse, a Verband or another organisation."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -94,7 +143,7 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "name_sort_key", "name"]
 
     def __str__(self):
         return self.short_name or self.name
@@ -177,7 +226,7 @@ district_key_validator = RegexValidator(
 )
 
 
-class District(TranslatableMixin, index.Indexed, models.Model):
+class District(GermanSortKeyMixin, TranslatableMixin, index.Indexed, models.Model):
     """A Stadt- or Landkreis of Baden-Württemberg."""
 
     key = models.CharField(
@@ -219,7 +268,7 @@ class District(TranslatableMixin, index.Indexed, models.Model):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
-        ordering = ["name", "kind"]
+        ordering = ["name_sort_key", "name", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["key", "locale"], name="b52_district_unique_key"),
         ]

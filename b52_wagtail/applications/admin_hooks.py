@@ -1,15 +1,17 @@
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import LogFormatter, get_active_log_context, log
 from wagtail.models import Page
 
 from . import views
-from .models import ApplicationStatus
+from .models import ApplicationStatus, ApplicationSubmission
 from .permissions import (
     DELETE,
     all_application_pages,
@@ -116,6 +118,23 @@ def protect_applications_from_bulk_deletion(request, action_type, objects, actio
     return None
 
 
+@receiver(pre_delete, sender=ApplicationSubmission, dispatch_uid="b52_log_application_deletion")
+def log_deleted_application(sender, instance, **kwargs):
+    """An application deleted by someone in the admin (Wagtail's own delete
+    view of form submissions, or a form page's deletion) leaves a log entry
+    on its form page with the user and time. Deletions without a user (the
+    retention purge) log their count themselves."""
+    user = get_active_log_context().user
+    if user is None or instance.page_id is None:
+        return
+    log(
+        instance=instance.page.specific,
+        action=views.DELETE_ACTION,
+        user=user,
+        data={"submission_id": instance.pk, "receipt_number": instance.receipt_number},
+    )
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action(
@@ -138,6 +157,18 @@ def register_log_actions(actions):
                 }
             except KeyError:
                 return _("Changed the status of an application")
+
+    @actions.register_action(views.DELETE_ACTION)
+    class DeleteFormatter(LogFormatter):
+        label = _("Delete an application")
+
+        def format_message(self, log_entry):
+            try:
+                return _("Deleted application %(receipt)s") % {
+                    "receipt": log_entry.data["receipt_number"] or log_entry.data["submission_id"]
+                }
+            except KeyError:
+                return _("Deleted an application")
 
     @actions.register_action(views.PURGE_ACTION)
     class PurgeFormatter(LogFormatter):

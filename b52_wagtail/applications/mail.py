@@ -68,6 +68,21 @@ def _from_address(page):
     return page.from_address or settings.DEFAULT_FROM_EMAIL
 
 
+def mail_answers(submission, page):
+    """``(label, text)`` of the fields editors added, as the admin shows them
+    and in the mail's language: yes/no as “Ja”/“Nein”, dates as 01.12.2026;
+    an empty answer is “–”."""
+    from .views import display_value
+
+    answers = []
+    for field in page.get_form_fields():
+        if field.clean_name not in submission.form_data:
+            continue
+        value = display_value(submission.form_data[field.clean_name], field.field_type)
+        answers.append((field.label, "–" if value in (None, "") else str(value)))
+    return answers
+
+
 def build_confirmation(submission):
     page = submission.page.specific
     site_settings = _site_settings(page)
@@ -78,7 +93,7 @@ def build_confirmation(submission):
             "call": localized_page(page.call, page.locale_id),
             "attachments": list(submission.attachments.all()),
             "b52": site_settings,
-            "extra": submission.extra_answers(page),
+            "extra": mail_answers(submission, page),
         }
         subject = gettext("Confirmation of receipt of your application %(receipt)s") % {
             "receipt": submission.receipt_number

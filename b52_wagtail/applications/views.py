@@ -2,17 +2,20 @@
 export), the attachment download (with a confirmation for flagged files)
 and the CSRF failure page."""
 
+import datetime
 import re
 from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.defaults import permission_denied
@@ -33,6 +36,7 @@ from .uploads import warning_labels
 
 STATUS_ACTION = "b52_applications.status"
 PURGE_ACTION = "b52_applications.purge"
+DELETE_ACTION = "b52_applications.delete"
 
 
 def deny(request):
@@ -42,6 +46,38 @@ def deny(request):
 
 
 # Admin ------------------------------------------------------------------
+
+DATE_FIELD_TYPES = {"date": parse_date, "datetime": parse_datetime}
+
+
+def display_value(value, field_type=None):
+    """An answer as the admin shows it: dates and times in the package's
+    time zone in the short German form (“02.12.2026 03:23”), yes/no as
+    “Ja”/“Nein”, lists joined. ``field_type`` (of a field editors added)
+    turns the ISO text a date field is stored as into a date."""
+    if field_type in DATE_FIELD_TYPES and isinstance(value, str) and value:
+        try:
+            parsed = DATE_FIELD_TYPES[field_type](value)
+        except ValueError:
+            parsed = None
+        value = parsed or value
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None and field_type is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        if value.tzinfo is not None:
+            value = localization.localtime(value)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, list | tuple):
+        return ", ".join(display_value(item) for item in value)
+    return value
+
+
+def form_field_types(form_page):
+    return {field.clean_name: field.field_type for field in form_page.get_form_fields()}
 
 
 class ApplicationSubmissionsFilterSet(WagtailFilterSet):
@@ -79,6 +115,9 @@ class ApplicationSubmissionsListView(SubmissionsListView):
         self.form_page = kwargs.get("form_page")
         if self.form_page is None or not can_view_applications(request.user, self.form_page):
             return deny(request)
+        # The editors' fields, read once for the headings and the cells.
+        if hasattr(type(self.form_page), "form_fields"):
+            prefetch_related_objects([self.form_page], "form_fields")
         # Skip SubmissionsListView.dispatch: its check is the page edit
         # permission, which must not grant access to applications.
         return super(SubmissionsListView, self).dispatch(request, *args, **kwargs)
@@ -115,6 +154,15 @@ class ApplicationSubmissionsListView(SubmissionsListView):
         if not self.is_export:
             context["detail_url_name"] = "b52_applications_admin:detail"
             context["can_delete"] = False
+            types = form_field_types(self.form_page)
+            names = [heading["name"] for heading in context["data_headings"]]
+            for row in context["data_rows"]:
+                row["fields"] = [
+                    display_value(value, types.get(name))
+                    for name, value in zip(names, row["fields"], strict=True)
+                ]
+            context["is_filtered"] = self.is_filtering_applications()
+            context["unfiltered_url"] = self.get_index_url()
             # Rows whose attachments were let through with a warning
             # (attachments are prefetched with the page of submissions).
             context["flagged_ids"] = {
@@ -123,6 +171,13 @@ class ApplicationSubmissionsListView(SubmissionsListView):
                 if any(attachment.warnings for attachment in submission.attachments.all())
             }
         return context
+
+    def is_filtering_applications(self):
+        """Whether the list is narrowed by a filter (the status or the
+        dates), so that an empty list says the filter matched nothing."""
+        return bool(self.is_filtering) or any(
+            self.request.GET.get(name) for name in ("status", "date_after", "date_before")
+        )
 
 
 class StatusForm(forms.Form):
@@ -144,7 +199,12 @@ def submission_detail(request, pk):
     submission, page = _submission_for(request, pk)
     if submission is None:
         return deny(request)
-    extra = submission.extra_answers(page)
+    extra = [
+        (field.label, display_value(submission.form_data[field.clean_name], field.field_type))
+        for field in page.get_form_fields()
+        if field.clean_name in submission.form_data
+    ]
+    extra = [(label, "–" if value in (None, "") else value) for label, value in extra]
     attachments = list(submission.attachments.all())
     for attachment in attachments:
         attachment.warning_labels = warning_labels(attachment.warnings)

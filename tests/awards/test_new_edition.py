@@ -82,16 +82,24 @@ def test_new_edition_copies_the_call_as_a_dateless_draft(client, superuser, call
 
     confirm = client.get(action_url(call_2022))
     assert confirm.status_code == 200
-    assert "Ausschreibung 2023 anlegen" in confirm.content.decode()
+    html = confirm.content.decode()
+    assert "Ausschreibung 2023 anlegen" in html
+    # the editor sees what is carried over; last year's flyer names 2022
+    # and starts unticked
+    document_row = call_2022.call_documents.get()
+    assert "Flyer 2022" in html and "nennt 2022" in html
+    assert f'value="{document_row.pk}" checked' not in html
+    assert "Landesgesundheitsamt" in html
     assert AwardCallPage.objects.count() == 1  # GET changes nothing
 
-    response = client.post(action_url(call_2022), follow=True)
+    response = client.post(action_url(call_2022), {"documents": [document_row.pk]}, follow=True)
     new = AwardCallPage.objects.get(edition=2023)
     assert response.redirect_chain[-1][0] == reverse("wagtailadmin_pages:edit", args=[new.pk])
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         "Die Ausschreibung 2023 wurde als Entwurf angelegt. "
-        "Bitte tragen Sie vor dem Veröffentlichen die Bewerbungsfrist ein."
+        "Bitte tragen Sie vor dem Veröffentlichen die Bewerbungsfrist ein.",
+        "Aus 2022 übernommene Dokumente, bitte vor dem Veröffentlichen prüfen: Flyer",
     ]
     assert new.title == "Ausschreibung 2023"
     assert new.slug == "ausschreibung-2023"
@@ -112,9 +120,19 @@ def test_new_edition_copies_the_call_as_a_dateless_draft(client, superuser, call
     # the original is untouched
     call_2022.refresh_from_db()
     assert call_2022.live and call_2022.patrons.count() == 2
+    assert call_2022.call_documents.count() == 1
     assert call_2022.deadline == berlin(2022, 11, 30, 23, 59)
     # the public does not see the draft
     assert Client().get("/foerderpreis/ausschreibung-2023/").status_code == 404
+
+
+def test_unticked_documents_stay_behind(client, superuser, call_2022):
+    client.force_login(superuser)
+    response = client.post(action_url(call_2022), follow=True)
+    new = AwardCallPage.objects.get(edition=2023)
+    assert not new.call_documents.exists()
+    assert call_2022.call_documents.count() == 1
+    assert not any("übernommene Dokumente" in str(m) for m in response.context["messages"])
 
 
 def test_linked_page_is_copied_and_relinked_generically(
