@@ -36,6 +36,7 @@ requests other than GET and HEAD, without a request, and, when a fragment says
 so, for signed-in users. See ``{% b52_cache %}`` in ``b52_tags``.
 """
 
+import copy
 import logging
 import time
 from functools import partial
@@ -242,17 +243,162 @@ def fragment_key(request, name, vary_on=(), *, anonymous_only=False, depends=Non
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
-    parts = [
-        generation,
-        *(f"{tag}={value}" for tag, value in zip(dependencies, generations, strict=True)),
+    context = (
         get_language(),
         timezone.get_current_timezone_name(),
         site.pk if site else None,
         request.scheme,
         request.get_host(),
         *vary_on,
+    )
+    recording = getattr(request, _RECORDING_ATTR, None)
+    if recording is not None:
+        recording.append((name, tuple(dependencies), context))
+    return _fragment_key(name, generation, dependencies, generations, context)
+
+
+def _fragment_key(name, generation, dependencies, generations, context):
+    parts = [
+        generation,
+        *(f"{tag}={value}" for tag, value in zip(dependencies, generations, strict=True)),
+        *context,
     ]
     return make_template_fragment_key(name, parts)
+
+
+def cached(request, name, vary_on, depends, compute):
+    """``compute()``, kept in the fragment cache like a ``{% b52_cache %}``
+    fragment (same key rules, read ahead with the page's fragments) until
+    one of ``depends`` changes. ``compute`` must not return None."""
+    key = fragment_key(request, name, vary_on, depends=depends)
+    if key is None:
+        return compute()
+    value = get_fragment(request, key)
+    if value is None:
+        value = compute()
+        set_fragment(request, key, value)
+    return value
+
+
+# Read-ahead ------------------------------------------------------------------
+#
+# A page with two fragments would read the cache five times one after the
+# other: the content generation, the generations of each fragment's
+# dependencies, each fragment. Each process remembers, per URL, what the
+# last render of it read (a plan) and reads it ahead in two round trips
+# (generations, then fragments) before the page renders. A plan is only a
+# guess: what the render asks for and was not read ahead is read as before,
+# and what was read ahead but is not asked for is dropped.
+
+_RECORDING_ATTR = "_b52_cache_recording"
+_PREFETCHED_ATTR = "_b52_cache_prefetched"
+_PLANS = {}
+_PLAN_LIMIT = 2000
+
+
+def _plan_key(request):
+    return (request.get_host(), request.path, request.META.get("QUERY_STRING", ""))
+
+
+def read_ahead(request, extra_keys=()):
+    """Before a page renders: read what the last render of this URL read,
+    in two round trips, plus ``extra_keys`` of the fragment cache (their
+    values: :func:`prefetched`). Starts recording for the next time."""
+    if getattr(request, "is_preview", False) or request.method not in CACHEABLE_METHODS:
+        return
+    cache = fragment_cache()
+    if cache is None:
+        return
+    setattr(request, _RECORDING_ATTR, [])
+    plan = _PLANS.get(_plan_key(request))
+    if plan is None:
+        return
+    dependencies = sorted({tag for _name, tags, _context in plan for tag in tags})
+    keys = [GENERATION_KEY, *extra_keys, *(DEPENDENCY_KEY_PREFIX + tag for tag in dependencies)]
+    try:
+        found = cache.get_many(keys)
+    except Exception:
+        logger.exception("b52_wagtail: cannot read ahead")
+        return
+    setattr(request, _PREFETCHED_ATTR, {key: found[key] for key in extra_keys if key in found})
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return
+    setattr(request, _GENERATION_ATTR, generation)
+    known = {tag: found.get(DEPENDENCY_KEY_PREFIX + tag) for tag in dependencies}
+    known = {tag: value for tag, value in known.items() if value is not None}
+    setattr(request, _DEPENDENCIES_ATTR, known)
+    fragment_keys = [
+        _fragment_key(name, generation, tags, [known[tag] for tag in tags], context)
+        for name, tags, context in plan
+        if all(tag in known for tag in tags)
+    ]
+    settings_key = _settings_key(request, generation)
+    try:
+        fragments = cache.get_many([*fragment_keys, settings_key])
+    except Exception:
+        logger.exception("b52_wagtail: cannot read ahead")
+        return
+    # A fragment not found is known to be missing: not read again.
+    setattr(request, _FRAGMENTS_ATTR, {key: fragments.get(key) for key in fragment_keys})
+    site_settings = fragments.get(settings_key)
+    if site_settings is not None:
+        site_settings._request = request
+        site_settings._b52_cached = True
+        setattr(request, type(site_settings).get_cache_attr_name(), site_settings)
+
+
+def _settings_key(request, generation):
+    """The key of the site's ``B52Settings`` (every page shows them; a change
+    of settings or sites changes the content generation)."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    return f"b52_wagtail.settings:{site.pk if site else None}:{generation}"
+
+
+def _remember_settings(request):
+    from .models import B52Settings
+
+    site_settings = getattr(request, B52Settings.get_cache_attr_name(), None)
+    generation = getattr(request, _GENERATION_ATTR, None)
+    if site_settings is None or generation is None:
+        return
+    if getattr(site_settings, "_b52_cached", False):
+        return
+    stored = copy.copy(site_settings)
+    stored.__dict__.pop("_request", None)
+    # Only what every page needs; a related object (the logo) is read live.
+    stored._state = copy.copy(stored._state)
+    stored._state.fields_cache = {}
+    try:
+        fragment_cache().set(_settings_key(request, generation), stored, DEFAULT_TIMEOUT)
+    except Exception:
+        logger.exception("b52_wagtail: cannot store the site settings")
+
+
+def prefetched(request, key):
+    """``(True, value)`` when :func:`read_ahead` read ``key`` for this
+    request, else ``(False, None)``."""
+    values = getattr(request, _PREFETCHED_ATTR, None) if request is not None else None
+    if values is None or key not in values:
+        return False, None
+    return True, values[key]
+
+
+def remember_plan(request):
+    """After a page rendered: what it read is the plan of its URL."""
+    recording = getattr(request, _RECORDING_ATTR, None)
+    if recording is None:
+        return
+    _remember_settings(request)
+    try:
+        plan = tuple(dict.fromkeys(recording))
+    except TypeError:  # a fragment varies on something unhashable
+        return
+    if len(_PLANS) >= _PLAN_LIMIT:
+        _PLANS.clear()
+    _PLANS[_plan_key(request)] = plan
 
 
 def get_fragment(request, key):

@@ -105,11 +105,11 @@ def is_shareable(page, request, response):
     return "private" not in response.get("Cache-Control", "")
 
 
-def clock_window(page, now):
+def clock_window(page, now, request=None):
     """``(last, next)``: the latest clock change at or before ``now`` and the
     first one after it (each ``None`` when there is none)."""
     last = upcoming = None
-    for moment in page.get_clock_changes(now):
+    for moment in clock_changes(page, now, request):
         if moment is None:
             continue
         if moment <= now:
@@ -117,6 +117,23 @@ def clock_window(page, now):
         else:
             upcoming = moment if upcoming is None else min(upcoming, moment)
     return last, upcoming
+
+
+def clock_changes(page, now, request=None):
+    """``page.get_clock_changes(now)``; kept in the fragment cache until the
+    page changes when the page type says that its moments do not depend on
+    ``now`` (``clock_changes_depend_on_now = False``)."""
+    if request is None or getattr(page, "clock_changes_depend_on_now", True):
+        return page.get_clock_changes(now)
+    from .cache import cached, tree
+
+    return cached(
+        request,
+        "b52_clock_changes",
+        [page.pk],
+        [tree(page)],
+        lambda: list(page.get_clock_changes(now)),
+    )
 
 
 def make_private(response, *, no_store=False):
@@ -136,7 +153,7 @@ def patch_page_response(page, request, response, now=None):
         make_private(response)
         return response
     now = now or timezone.now()
-    last_change, next_change = clock_window(page, now)
+    last_change, next_change = clock_window(page, now, request)
     s_maxage = shared_max_age()
     if next_change is not None:
         s_maxage = min(s_maxage, math.floor((next_change - now).total_seconds()))
@@ -146,7 +163,7 @@ def patch_page_response(page, request, response, now=None):
     browser = min(max(int(b52_settings.BROWSER_MAX_AGE or 0), 0), s_maxage)
     patch_cache_control(response, public=True, max_age=browser, s_maxage=s_maxage)
     setattr(response, PUBLIC_ATTR, True)
-    last_modified = last_modified_at(last_change)
+    last_modified = last_modified_at(last_change, request)
     if last_modified is None:
         return response
     # A feed's own Last-Modified (its newest item) goes back when a release
@@ -161,12 +178,12 @@ def patch_page_response(page, request, response, now=None):
     return conditional
 
 
-def last_modified_at(last_clock_change=None):
+def last_modified_at(last_clock_change=None, request=None):
     """When what a page shows last changed, as far as it is cheap to know:
     the latest publish or content change anywhere (one shared cache read,
     see :func:`mark_changed`) or the page's last clock change, whichever is
     later. ``None`` when the change time is not known (no cache)."""
-    changed_at = changed_at_stamp()
+    changed_at = changed_at_stamp(request)
     if changed_at is None:
         return None
     moment = datetime.datetime.fromtimestamp(changed_at, tz=datetime.UTC)
@@ -185,12 +202,18 @@ def _now_seconds():
     return math.ceil(timezone.now().timestamp())
 
 
-def changed_at_stamp():
+def changed_at_stamp(request=None):
     """Whole seconds since the epoch of the latest content change, set to
-    now when the cache has none (evicted, cold): never too early."""
+    now when the cache has none (evicted, cold): never too early. Read
+    ahead with the page's fragments when ``request`` is given."""
     cache = _stamp_cache()
     if cache is None:
         return None
+    from .cache import prefetched
+
+    known, value = prefetched(request, CHANGED_AT_KEY)
+    if known and value is not None:
+        return value
     try:
         value = cache.get(CHANGED_AT_KEY)
         if value is None:

@@ -40,6 +40,12 @@ DEFAULTS = {
     "PRIVATE_ROOT": None,
     # Origins allowed to frame the embed views (frame-ancestors / CORS).
     "EMBED_ORIGINS": [],
+    # Headless preview (b52_wagtail.api, docs/headless.md): the front end's
+    # preview URL the admin sends editors to with a signed token; None: off
+    # (Wagtail's own preview only).
+    "HEADLESS_PREVIEW_URL": None,
+    # Seconds a headless preview token is valid.
+    "HEADLESS_PREVIEW_MAX_AGE": 10 * 60,
     # Cache alias (settings.CACHES) of rendered page fragments and of the
     # content generation that invalidates them; None disables fragment caching.
     # With more than one process it must be a shared cache such as Redis.

@@ -62,6 +62,7 @@ PAGE_ROLES = {
     "cooperation field": (None, 1.5),
 }
 COLD_TARGET = 3.0
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 POST_TARGET = 6.0
 
 B52_SETTINGS = """\
@@ -131,7 +132,7 @@ def task_backend():
     try:
         import django_tasks_db  # noqa: F401
     except ImportError:
-        return "django_tasks.backends.immediate.ImmediateBackend", ""
+        return IMMEDIATE, ""
     return (
         "django_tasks_db.DatabaseBackend",
         'INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]',
@@ -299,6 +300,13 @@ def main():
         post_pairs = [(b52, "post"), (floor, "post")]
         post_queries = {key: key[0]("queries", role="post")["queries"] for key in post_pairs}
         post = interleaved(post_pairs, args.posts)
+        immediate = []
+        if built["tasks"] != IMMEDIATE:
+            # What the same POST costs when the mails are sent in the request.
+            for _ in range(args.posts):
+                immediate.append(b52("post", tasks="immediate")["s"])
+                floor("post")  # the same rhythm as above
+        checks = b52("checks", posts=args.posts)["ms"]
         memory = {w.name: w("memory")["peak_rss_mib"] for w in (b52, floor)}
         b52.close()
         floor.close()
@@ -362,6 +370,18 @@ def main():
         f"{'':>9} {'':>7} {'':>6} {'':>9} "
         f"{post_queries[(b52, 'post')]:>4}/{post_queries[(floor, 'post')]:<4}"
     )
+    if immediate:
+        b52_immediate = statistics.median(immediate)
+        ratios["post, immediate task backend"] = round(b52_immediate / floor_post, 2)
+        print(
+            f"{'  mails sent in request':24} {'form':>10} {b52_immediate * 1000:6.1f} ms "
+            f"{floor_post * 1000:4.1f} ms {ratios['post, immediate task backend']:5.2f}× "
+            "(immediate task backend, for comparison)"
+        )
+    print(f"\nwhere a valid POST spends its time (ms per POST under cProfile, {args.posts} POSTs):")
+    for label, ms in checks.items():
+        print(f"  {label:40} {ms:8.2f}")
+        ratios[f"post ms: {label.strip()}"] = ms
     ratios["peak rss"] = round(memory["b52"] / memory["floor"], 2)
     print(
         f"\npeak RSS of the worker: b52 {memory['b52']:.0f} MiB, floor {memory['floor']:.0f} MiB "

@@ -15,7 +15,11 @@ answers each with one JSON line on stdout:
 - ``{"cmd": "post"}``: one valid application with a 1 MiB PDF;
 - ``{"cmd": "queries", "role": r}``: the number of SQL queries of one
   request (a separate request, not timed);
-- ``{"cmd": "memory"}``: peak RSS of this process (MiB).
+- ``{"cmd": "memory"}``: peak RSS of this process (MiB);
+- ``{"cmd": "post", "tasks": "immediate"}`` (b52): the same POST with the
+  immediate task backend (mails sent inside the request);
+- ``{"cmd": "checks", "posts": n}`` (b52): ``n`` POSTs under cProfile, the
+  milliseconds per POST spent in each check of the applications app.
 
 Timing is done here, with Django's test client in process: no HTTP server,
 no pipe round trip in the figures.
@@ -77,8 +81,14 @@ class Site:
         assert response.status_code == 200, (role, url, response.status_code)
         return {"s": elapsed}
 
-    def post(self):
+    def post(self, tasks=None):
         from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import override_settings
+
+        if tasks == "immediate":
+            backend = "django_tasks.backends.immediate.ImmediateBackend"
+            with override_settings(TASKS={"default": {"BACKEND": backend}}):
+                return self.post()
 
         self.posts += 1
         data = self.post_data()
@@ -105,8 +115,48 @@ class Site:
         return {"queries": len(captured.captured_queries)}
 
 
+# What a valid application passes through, in the order of the request:
+# label → (the end of the module's file name, function name). cProfile's
+# cumulative time per call, so an inner check is part of its outer one.
+CHECKS = {
+    "the view (Django handler)": ("django/core/handlers/base.py", "_get_response"),
+    "rate limit": ("applications/ratelimit.py", "rate_limit_exceeded"),
+    "multipart parsing of the body": ("django/http/request.py", "_load_post_and_files"),
+    "token lookup (resubmission?)": ("applications/models/page.py", "stored_submission_for"),
+    "form validation, all fields": ("django/forms/forms.py", "full_clean"),
+    "  spam signature (honeypot, token)": ("applications/forms.py", "looks_like_spam"),
+    "  call open? (period check)": ("applications/models/page.py", "accepts_applications"),
+    "  district choice": ("applications/forms.py", "clean_district"),
+    "  file inspection (PDF structure)": ("applications/uploads/__init__.py", "check_uploads"),
+    "store: transaction, rows, file": ("applications/models/page.py", "process_form_submission"),
+    "  receipt number": ("applications/models/page.py", "next_receipt_number"),
+    "  file written to private storage": ("django/core/files/storage/base.py", "save"),
+    "  mail rows": ("applications/models/page.py", "create_mail_deliveries"),
+    "mail queue after commit": ("applications/models/page.py", "enqueue_deliveries"),
+    "receipt page": ("applications/models/page.py", "render_outcome"),
+}
+
+
 class B52Site(Site):
     file_field = "attachments"
+
+    def checks(self, posts):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        for _ in range(posts):
+            profiler.runcall(self.post)
+        stats = pstats.Stats(profiler).stats
+        figures = {}
+        for label, (suffix, name) in CHECKS.items():
+            seconds = sum(
+                cumulative
+                for (path, _line, function), (_cc, _nc, _tt, cumulative, _callers) in stats.items()
+                if function == name and path.replace("\\", "/").endswith(suffix)
+            )
+            figures[label] = round(seconds / posts * 1000, 2)
+        return {"ms": figures}
 
     def build(self, releases):
         from django.conf import settings

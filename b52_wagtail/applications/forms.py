@@ -21,6 +21,7 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from wagtail.coreutils import get_supported_content_language_variant
 
 from ..conf import b52_settings
+from ..forms import OptionsSelect
 from ..models import ApplicantType, District
 from ..templatetags.b52_tags import b52_datetime
 from .uploads import InspectionBudget, check_uploads
@@ -198,6 +199,7 @@ class ApplicationForm(BaseForm):
     district = forms.ModelChoiceField(
         label=_("Stadt- or Landkreis"),
         queryset=District.objects.none(),
+        widget=OptionsSelect,
         empty_label=_("Please choose"),
         help_text=_("The district responsible for the applicant."),
     )
@@ -319,9 +321,11 @@ class ApplicationForm(BaseForm):
             locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
         if not locale_id:
-            return districts.filter(default).order_by("name")
+            return districts.filter(default).order_by("name_sort_key", "name")
         has_own = Exists(District.objects.filter(locale_id=locale_id))
-        return districts.filter(Q(locale_id=locale_id) | (default & ~has_own)).order_by("name")
+        return districts.filter(Q(locale_id=locale_id) | (default & ~has_own)).order_by(
+            "name_sort_key", "name"
+        )
 
     def set_described_by(self):
         for name, field in self.fields.items():

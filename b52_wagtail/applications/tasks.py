@@ -19,10 +19,12 @@ next attempt (exponential backoff). The one way a mail goes out twice: the
 SMTP server accepted it and the worker died before it recorded ``sent``.
 """
 
+import contextlib
 import datetime
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -210,12 +212,19 @@ def _supports_defer(task_):
     return getattr(task_.get_backend(), "supports_defer", False)
 
 
+def _savepoint(task_):
+    """A savepoint around enqueuing ``task_`` where the backend queues it
+    (see :func:`enqueue_deliveries`); nothing where it runs it at once."""
+    return transaction.atomic() if _supports_defer(task_) else contextlib.nullcontext()
+
+
 def arm_watchdog(delivery_id, run_after):
     """Enqueue the watchdog of a delivery for ``run_after`` (only with a backend
     that defers tasks; without one, :func:`sweep` and the cron command heal)."""
     try:
         if _supports_defer(watch_application_mail):
-            watch_application_mail.using(run_after=run_after).enqueue(delivery_id)
+            with transaction.atomic():  # a savepoint inside enqueue_deliveries()
+                watch_application_mail.using(run_after=run_after).enqueue(delivery_id)
     except Exception:  # noqa: BLE001
         logger.exception("could not enqueue the watchdog of application mail %s", delivery_id)
 
@@ -227,9 +236,29 @@ def enqueue_delivery(delivery):
     and ``b52_retry_mail``."""
     arm_watchdog(delivery.pk, timezone.now() + mail_lease() + WATCHDOG_MARGIN)
     try:
-        send_application_mail.enqueue(delivery.pk)
+        with _savepoint(send_application_mail):
+            send_application_mail.enqueue(delivery.pk)
     except Exception:  # noqa: BLE001
         logger.exception("could not enqueue application mail %s", delivery.pk)
+
+
+def enqueue_deliveries(deliveries):
+    """Enqueue the mails of one application. A queue in the database (a
+    backend that defers tasks) gets all their tasks in one commit, each task
+    in a savepoint of its own so that one refused task does not take the
+    others with it. A backend that runs tasks at once (the immediate one)
+    sends each mail outside any transaction: no lock is held while SMTP
+    talks."""
+    if not _supports_defer(send_application_mail):
+        for delivery in deliveries:
+            enqueue_delivery(delivery)
+        return
+    try:
+        with transaction.atomic():
+            for delivery in deliveries:
+                enqueue_delivery(delivery)
+    except Exception:  # noqa: BLE001  (the rows wait for sweep() and b52_retry_mail)
+        logger.exception("could not commit the mail tasks of %d deliveries", len(deliveries))
 
 
 def schedule_retry(delivery):

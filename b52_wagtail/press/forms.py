@@ -1,6 +1,9 @@
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..cache import cached, model_tag
 from ..models import District, Organisation, Programme, localized_objects
 
 
@@ -32,7 +35,7 @@ class PressReleaseFilterForm(forms.Form):
         empty_label=_("All organisations"),
     )
 
-    def __init__(self, data=None, *, index, archive_year=None, **kwargs):
+    def __init__(self, data=None, *, index, archive_year=None, request=None, **kwargs):
         if archive_year and data is not None and not data.get("year"):
             data = data.copy()
             data["year"] = str(archive_year)
@@ -50,7 +53,15 @@ class PressReleaseFilterForm(forms.Form):
             ("district", District),
             ("organisation", Organisation),
         ):
-            objects = localized_objects(model.objects.all(), index.locale_id)
+            # Kept in the fragment cache until a snippet of the model changes:
+            # a new release makes the listing cold, not its filter options.
+            objects = cached(
+                request,
+                "b52_press_filter_options",
+                [model_tag(model), index.locale_id],
+                [model_tag(model)],
+                partial(localized_objects, model.objects.all(), index.locale_id),
+            )
             self.options[name] = objects
             self.fields[name].queryset = model.objects.filter(pk__in=[obj.pk for obj in objects])
 

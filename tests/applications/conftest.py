@@ -43,3 +43,9 @@ def call(home):
 @pytest.fixture
 def form_page(call):
     return make_form_page(call)
+
+
+@pytest.fixture
+def no_rate_limit(settings):
+    """For tests that send many applications from one address."""
+    settings.B52_APPLICATION_RATE_LIMIT = 0

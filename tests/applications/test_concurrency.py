@@ -12,9 +12,12 @@ from django.test import Client
 
 from b52_wagtail.applications.models import ApplicationSubmission, MailDelivery
 
-from .utils import make_call, make_form_page, pdf, valid_data
+from .utils import pdf, valid_data
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_rate_limit"),
+]
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 THREADS = 50
@@ -55,19 +58,8 @@ def run_in_threads(page, payloads):
 
 
 @pytest.fixture
-def page(settings):
-    from wagtail.models import Site
-
-    settings.B52_APPLICATION_RATE_LIMIT = 0
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    return make_form_page(make_call(home))
-
-
-@pytest.fixture
-def district(db):
-    from b52_wagtail.models import District
-
-    return District.objects.get(key="08117")
+def page(form_page):
+    return form_page
 
 
 def test_50_concurrent_submissions_get_50_consecutive_receipt_numbers(page, district):

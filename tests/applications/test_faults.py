@@ -21,7 +21,7 @@ from b52_wagtail.applications.models import (
 )
 from b52_wagtail.applications.storage import private_storage
 
-from .utils import pdf, stored_files, valid_data
+from .utils import assert_nothing_stored, pdf, stored_files, valid_data
 
 NOT_ARRIVED = "Ihre Bewerbung ist nicht angekommen"
 SEND_AGAIN = "Bitte senden Sie das Formular in einigen Minuten erneut"
@@ -32,14 +32,6 @@ def post(page, data, files=None):
     payload = {**data, "attachments": files if files is not None else [pdf()]}
     response = client.post(page.url, payload)
     return response, html.unescape(response.content.decode())
-
-
-def assert_nothing_stored():
-    assert ApplicationSubmission.objects.count() == 0
-    assert Attachment.objects.count() == 0
-    assert MailDelivery.objects.count() == 0
-    assert stored_files() == []
-    assert mail.outbox == []
 
 
 def assert_told_to_send_again(response, content, status=503):
@@ -234,6 +226,7 @@ def test_the_json_api_says_stored_false_on_a_storage_failure(
     response = Client(raise_request_exception=False).post(
         f"/b52/api/forms/{form_page.pk}/",
         {**valid_data(district), "attachments": [pdf(), pdf("zwei.pdf")]},
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 503
     body = response.json()

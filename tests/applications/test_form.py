@@ -23,7 +23,16 @@ from b52_wagtail.applications.models import (
 )
 from b52_wagtail.models import ApplicantType, B52Settings
 
-from .utils import berlin, make_call, make_form_page, pdf, stored_files, token, valid_data
+from .utils import (
+    assert_nothing_stored,
+    berlin,
+    make_call,
+    make_form_page,
+    pdf,
+    stored_files,
+    token,
+    valid_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +43,6 @@ def submit(client, page, data, files=None, capture=None, **extra):
         return client.post(page.url, payload, **extra)
     with capture(execute=True):
         return client.post(page.url, payload, **extra)
-
-
-def assert_nothing_stored():
-    assert ApplicationSubmission.objects.count() == 0
-    assert Attachment.objects.count() == 0
-    assert MailDelivery.objects.count() == 0
-    assert stored_files() == []
-    assert mail.outbox == []
 
 
 def assert_refused(response, message, field=None):

@@ -519,3 +519,42 @@ def test_the_retry_command_says_what_it_did(client, form_page, district, monkeyp
     output = StringIO()
     call_command("b52_retry_mail", stdout=output)
     assert output.getvalue() == "Application mails: nothing due.\n"
+
+
+def test_a_task_queue_gets_the_mails_of_an_application_in_one_commit(
+    client, form_page, district, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a backend that queues tasks (a database queue in production),
+    the two mails and their watchdogs are written in one transaction, each
+    in a savepoint: a task the queue refuses leaves the others queued."""
+    from django.db import DatabaseError, connection
+    from django_tasks.backends.dummy import DummyBackend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    enqueued, original = [], DummyBackend.enqueue
+
+    def enqueue(self, task, args, kwargs):
+        enqueued.append((task.name, len(connection.savepoint_ids)))
+        if len(enqueued) == 2:
+            raise DatabaseError("could not serialize access to the queue table")
+        return original(self, task, args, kwargs)
+
+    monkeypatch.setattr(DummyBackend, "enqueue", enqueue)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(form_page.url, {**valid_data(district), "attachments": [_pdf()]})
+    assert response.status_code == 200
+    outside = len(connection.savepoint_ids)
+    for callback in callbacks:
+        callback()
+    names = [name for name, _depth in enqueued]
+    assert names == [
+        "watch_application_mail",
+        "send_application_mail",  # refused
+        "watch_application_mail",
+        "send_application_mail",
+    ]
+    # One transaction around all (a savepoint here, inside the test's own),
+    # one savepoint around each task.
+    assert {depth for _name, depth in enqueued} == {outside + 2}
+    assert set(MailDelivery.objects.values_list("state", flat=True)) == {"queued"}
+    assert mail.outbox == []  # queued, not sent in the request

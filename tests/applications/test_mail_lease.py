@@ -35,7 +35,10 @@ from b52_wagtail.applications.models import ApplicationSubmission, MailDelivery
 from .test_form import submit
 from .utils import valid_data
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_rate_limit"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -101,24 +104,6 @@ def kill_worker_mid_send(delivery, tmp_path, *, accepted=False):
     if not accepted_file.exists():
         return []
     return [json.loads(line) for line in accepted_file.read_text().splitlines()]
-
-
-@pytest.fixture
-def form_page(settings):
-    from wagtail.models import Site
-
-    from .utils import make_call, make_form_page
-
-    settings.B52_APPLICATION_RATE_LIMIT = 0
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    return make_form_page(make_call(home))
-
-
-@pytest.fixture
-def district(db):
-    from b52_wagtail.models import District
-
-    return District.objects.get(key="08117")
 
 
 @contextlib.contextmanager

@@ -431,3 +431,16 @@ def stored_files(folder=""):
     for directory in directories:
         names += stored_files(f"{folder}/{directory}".lstrip("/"))
     return names
+
+
+def assert_nothing_stored():
+    """No row, no file and no mail of an application."""
+    from django.core import mail
+
+    from b52_wagtail.applications.models import ApplicationSubmission, Attachment, MailDelivery
+
+    assert ApplicationSubmission.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert MailDelivery.objects.count() == 0
+    assert stored_files() == []
+    assert mail.outbox == []

@@ -16,16 +16,16 @@ from .conftest import add_release, bulk_releases
 
 pytestmark = pytest.mark.django_db
 
-# Cold: Site; routing root → index (3); Wagtail's view-restriction check (2);
-# the archive years and their view restrictions (a private release must not
-# reveal its year); view restrictions for .public(); count; B52Settings (the
-# host's base template, once); the filter form's programme, district and
-# organisation choices; the ids of the page; its releases with lead
-# organisation and programme; their images; the renditions of the card's
-# filter spec; the partner organisations.
-INDEX_QUERIES = 19
+# Cold: Site; routing root → index (3); Wagtail's view-restriction check
+# (2); the view restrictions for .public() (once for the archive years and
+# the listing: a private release must not reveal its year); the archive
+# years; count; B52Settings (the host's base template, once); the filter
+# form's programme, district and organisation choices; the ids of the page;
+# its releases with lead organisation and programme; their images; the
+# renditions of the card's filter spec; the partner organisations.
+INDEX_QUERIES = 18
 # A filtered page also validates the chosen district and organisation.
-FILTERED_QUERIES = 21
+FILTERED_QUERIES = 20
 # Cold: Site; routing root → index (3) → release (1); view-restriction check
 # (2); B52Settings; lead organisation, programme and lead image (3: the
 # routing query leaves them out, which makes the warm page cheaper);
@@ -33,11 +33,11 @@ FILTERED_QUERIES = 21
 # related; rendition of the share image.
 RELEASE_QUERIES = 19
 # Warm, any listing (first or last page, filtered, year archive): Site;
-# routing (3); view-restriction check (2); B52Settings. The listing, the
-# filter form and the archive years come from the cache.
-WARM_INDEX_QUERIES = 7
-# Warm release: Site; routing (4); view-restriction check (2); B52Settings.
-WARM_RELEASE_QUERIES = 8
+# routing (3); view-restriction check (2). The listing, the filter form, the
+# archive years and the site settings come from the cache.
+WARM_INDEX_QUERIES = 6
+# Warm release: Site; routing (4); view-restriction check (2).
+WARM_RELEASE_QUERIES = 7
 
 
 @pytest.fixture

@@ -480,25 +480,17 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
     def process_form_submission(self, form):
         """Store the submission and its files in one transaction, then queue
         the mails after commit. A resubmission of the same form (same
-        idempotency token) returns the stored submission."""
+        idempotency token; :meth:`submit` looked for it before) returns the
+        stored submission: the unique constraint on the token refuses the
+        second row, before any file is written."""
         submission_class = self.get_submission_class()
         token = form.cleaned_data["b52_token"]
-        existing = submission_class.objects.filter(page=self, idempotency_token=token).first()
-        if existing is not None:
-            return existing
         storage = private_storage
         written = []
         submission = None
         try:
             with transaction.atomic():
                 receipt_number = self.next_receipt_number()
-                # Checked again under the counter lock: a double click that
-                # waited for the first request finds its submission here.
-                existing = submission_class.objects.filter(
-                    page=self, idempotency_token=token
-                ).first()
-                if existing is not None:
-                    raise _Duplicate(existing)
                 submission = submission_class.objects.create(
                     receipt_number=receipt_number, **self.submission_values(form)
                 )
@@ -529,9 +521,6 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
                 # robust: a queue that fails after commit is logged; the rows
                 # wait for the next worker run and the applicant gets the receipt.
                 transaction.on_commit(lambda: enqueue_deliveries(deliveries), robust=True)
-        except _Duplicate as duplicate:
-            _delete_files(storage, written)
-            return duplicate.submission
         except BaseException as error:
             try:
                 existing = submission_class.objects.filter(
@@ -604,12 +593,6 @@ def with_retry_after(response, outcome):
     return response
 
 
-class _Duplicate(Exception):  # noqa: N818
-    def __init__(self, submission):
-        super().__init__()
-        self.submission = submission
-
-
 def _delete_files(storage, names):
     for name in names:
         try:
@@ -619,10 +602,9 @@ def _delete_files(storage, names):
 
 
 def enqueue_deliveries(deliveries):
-    from ..tasks import enqueue_delivery
+    from ..tasks import enqueue_deliveries as enqueue
 
-    for delivery in deliveries:
-        enqueue_delivery(delivery)
+    enqueue(deliveries)
 
 
 class ApplicationFormPage(AbstractApplicationFormPage):

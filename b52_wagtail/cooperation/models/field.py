@@ -1,26 +1,16 @@
-"""The cooperation, its member organisations and its Kooperationsfelder.
-
-The field page shows the latest news of its programmes through the core's
-news-source registry (``b52_wagtail.content``); this app never imports the
-press app, so a host without it still works.
-"""
+"""The cooperation field page (Kooperationsfeld), its inline parts and the
+district overview of its responsibility rows."""
 
 import datetime
-import json
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -29,54 +19,23 @@ from b52_wagtail import cdn, localization
 from b52_wagtail.cache import PAGES, media_tags, model_tag, snippet_tags, tree
 from b52_wagtail.content import latest_news, news_sources
 from b52_wagtail.models import (
-    B52Settings,
     Contact,
     District,
     Organisation,
-    OrganisationKind,
     Programme,
 )
 from b52_wagtail.pages import B52PageMixin
 
-from ..serializers import (
+from ...serializers import (
     ContactField,
     DistrictField,
     OrganisationField,
     PageLinkField,
     ProgrammeField,
 )
-from .blocks import CooperationStreamBlock
-
-# The order and headings of the member groups on the cooperation page.
-MEMBER_GROUPS = [
-    (OrganisationKind.BKK, _("Company health insurance funds (BKK)")),
-    (OrganisationKind.IKK, _("Guild health insurance funds (IKK)")),
-    (OrganisationKind.ERSATZKASSE, _("Substitute health insurance funds (Ersatzkassen)")),
-    (OrganisationKind.KNAPPSCHAFT, _("Knappschaft")),
-    (OrganisationKind.ASSOCIATION, _("Associations (Verbände)")),
-    (OrganisationKind.OTHER, _("Other organisations")),
-]
-
-DISTRICT_KEY = re.compile(r"[0-9]{5}")
-
-_JSON_LD_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def json_ld(data):
-    """``data`` as JSON that is safe inside a ``<script>`` element."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_LD_ESCAPES))  # noqa: S308
-
-
-def _once(function):
-    """A callable that calls ``function`` on first use and remembers the result."""
-    result = []
-
-    def call():
-        if not result:
-            result.append(function())
-        return result[0]
-
-    return call
+from ..blocks import CooperationStreamBlock
+from .common import _once, rows
+from .overview import DistrictOverviewMixin
 
 
 def field_page_models():
@@ -88,15 +47,6 @@ def field_page_models():
         for model in apps.get_models()
         if issubclass(model, AbstractCooperationFieldPage) and not model._meta.proxy
     ]
-
-
-def rows(manager, *, select=(), prefetch=()):
-    """The rows of an inline relation, joined and prefetched when they come
-    from the database (in a preview they are unsaved objects in memory)."""
-    queryset = manager.all()
-    if isinstance(queryset, models.QuerySet):
-        queryset = queryset.select_related(*select).prefetch_related(*prefetch)
-    return list(queryset)
 
 
 class DistrictOverview:
@@ -140,225 +90,6 @@ def district_keys(responsibilities):
             )
         )
     )
-
-
-class DistrictOverviewMixin(RoutablePageMixin):
-    """Routes ``kreis/`` (a district chooser that works without JavaScript)
-    and ``kreis/<key>/`` (the overview of one district) on a page."""
-
-    overview_template = "b52_wagtail/cooperation/district_overview.html"
-
-    def get_overview(self, district):
-        """Override this to choose which responsibilities the overview shows."""
-        raise NotImplementedError
-
-    def get_districts(self):
-        return District.objects.filter(locale_id=self.locale_id)
-
-    def get_district_or_404(self, key, districts=None):
-        """The district with the key ``key``, looked up in ``districts`` when
-        given; unknown or malformed keys raise ``Http404``."""
-        district = None
-        if DISTRICT_KEY.fullmatch(key):
-            if districts is None:
-                district = self.get_districts().filter(key=key).first()
-            else:
-                district = next((d for d in districts if d.key == key), None)
-        if district is None:
-            raise Http404
-        return district
-
-    def get_overview_base_url(self, request):
-        """URL of the chooser route; a district's overview is this plus
-        ``<key>/``. ``None`` for a page that has no URL yet (preview)."""
-        page_url = self.get_url(request)
-        if not page_url:
-            return None
-        return page_url + self.reverse_subpage("district_chooser")
-
-    def list_districts(self):
-        """The districts of the chooser, with only the columns it shows."""
-        return list(self.get_districts().only("pk", "key", "name", "kind", "locale_id"))
-
-    def get_district_form_context(self, request, selected=None, districts=None):
-        return {
-            "districts": list(self.get_districts()) if districts is None else districts,
-            "overview_base_url": self.get_overview_base_url(request),
-            "selected_district": selected,
-        }
-
-    def get_cdn_district_keys(self):
-        """Keys of the districts whose overview shows this page's rows."""
-        raise NotImplementedError
-
-    def get_cached_paths(self):
-        """The page, the district chooser and the overviews it shows."""
-        chooser = self.reverse_subpage("district_chooser")
-        return ["/", chooser, *(chooser + key + "/" for key in self.get_cdn_district_keys())]
-
-    def get_overview_cdn_paths(self, changed=None):
-        """What ``get_cdn_paths()`` of a page with these routes purges."""
-        if isinstance(changed, District):
-            chooser = self.reverse_subpage("district_chooser")
-            return ["/", chooser, f"{chooser}{changed.key}/"]
-        if isinstance(changed, Page):
-            return ["/"]  # a news item or a related page: the overviews do not show it
-        return self.get_cached_paths()
-
-    @path("kreis/", name="district_chooser")
-    def district_chooser(self, request):
-        key = request.GET.get("district")
-        if key is not None:
-            district = self.get_district_or_404(key)
-            return redirect(self.get_overview_base_url(request) + district.key + "/")
-        return self.render(
-            request,
-            b52_overview=True,
-            template=self.overview_template,
-            context_overrides=self.get_district_form_context(request),
-        )
-
-    @path("kreis/<str:key>/", name="district_overview")
-    def district_overview(self, request, key):
-        districts = list(self.get_districts())
-        district = self.get_district_or_404(key, districts)
-        context = self.get_district_form_context(request, selected=district, districts=districts)
-        context["overview"] = self.get_overview(district)
-        return self.render(
-            request, b52_overview=True, template=self.overview_template, context_overrides=context
-        )
-
-
-class AbstractCooperationIndexPage(B52PageMixin, DistrictOverviewMixin, Page):
-    """The cooperation's self-description, its members, its Geschäftsstelle
-    and its fields. Subclasses re-declare ``template``."""
-
-    intro = models.TextField(
-        _("introduction"), blank=True, help_text=_("A short lead paragraph above the body.")
-    )
-    body = StreamField(CooperationStreamBlock(), verbose_name=_("body"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-
-    search_fields = Page.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("body"),
-    ]
-
-    api_fields = [APIField("intro"), APIField("body")]
-
-    class Meta:
-        abstract = True
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        if kwargs.get("b52_overview"):
-            return context
-        # Callables, called inside the cached fragments (see the field page).
-        members = _once(self.get_members)
-        context["member_groups"] = _once(lambda: self.group_members(members()))
-        context["field_cards"] = _once(
-            lambda: [
-                {"page": field_page, "url": field_page.get_url(request)}
-                for field_page in self.get_field_pages()
-            ]
-        )
-        context["structured_data"] = _once(
-            lambda: json_ld(self.get_structured_data(request, members()))
-        )
-        context["cache_dependencies"] = self.get_cache_dependencies()
-        districts = _once(self.list_districts)
-        context.update(self.get_district_form_context(request, districts=districts))
-        return context
-
-    def get_cache_dependencies(self):
-        """What the page shows: its fields (and, through district overview
-        blocks, every field page model), the core snippets, images,
-        documents, links. Override to add more."""
-        fields = [model_tag(model) for model in field_page_models()]
-        return [tree(self), PAGES, *fields, *media_tags(), *snippet_tags()]
-
-    def get_members(self):
-        """Member organisations, with their logos' renditions prefetched."""
-        return list(
-            Organisation.objects.filter(is_member=True, locale_id=self.locale_id)
-            .select_related("logo")
-            .prefetch_related("logo__renditions")
-        )
-
-    def group_members(self, members):
-        """``[(heading, [organisation, …]), …]`` in the order of ``MEMBER_GROUPS``."""
-        groups = {kind: [] for kind, _label in MEMBER_GROUPS}
-        for organisation in members:
-            groups.setdefault(organisation.kind, []).append(organisation)
-        return [(label, groups[kind]) for kind, label in MEMBER_GROUPS if groups[kind]]
-
-    def get_field_pages(self):
-        """The fields shown as teasers: live, public child field pages."""
-        return CooperationFieldPage.objects.child_of(self).live().public().order_by("path")
-
-    def get_overview(self, district):
-        field_pages = CooperationFieldPage.objects.live().public().descendant_of(self)
-        return DistrictOverview.for_pages(district, field_pages)
-
-    def get_cdn_district_keys(self):
-        field_pages = CooperationFieldPage.objects.live().public().descendant_of(self)
-        return district_keys(CooperationResponsibility.objects.filter(page__in=field_pages))
-
-    def get_cdn_paths(self, changed=None):
-        if isinstance(changed, AbstractCooperationFieldPage):
-            # Its teaser here, its rows in the overviews of its districts.
-            chooser = self.reverse_subpage("district_chooser")
-            return ["/", *(chooser + key + "/" for key in changed.get_cdn_district_keys())]
-        return self.get_overview_cdn_paths(changed)
-
-    @classmethod
-    def cdn_pages_showing(cls, obj):
-        if isinstance(obj, AbstractCooperationFieldPage):
-            return list(cls.objects.live().ancestor_of(obj))
-        if isinstance(obj, (District, Organisation, Programme)):
-            # Members, the district chooser and the overviews' rows.
-            return list(cls.objects.live())
-        return super().cdn_pages_showing(obj)
-
-    def get_structured_data(self, request, members):
-        """schema.org ``Organization`` of the cooperation (JSON-LD)."""
-        site_settings = B52Settings.for_request(request)
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Organization",
-            "name": site_settings.name,
-            "alternateName": site_settings.short_name,
-        }
-        url = self.get_full_url(request)
-        if url:
-            data["url"] = url
-        if site_settings.office_street or site_settings.office_city:
-            data["address"] = {
-                "@type": "PostalAddress",
-                "streetAddress": site_settings.office_street,
-                "postalCode": site_settings.office_postcode,
-                "addressLocality": site_settings.office_city,
-                "addressCountry": "DE",
-            }
-        if site_settings.office_email:
-            data["email"] = site_settings.office_email
-        if site_settings.office_phone:
-            data["telephone"] = site_settings.office_phone
-        data["member"] = [
-            {"@type": "Organization", "name": organisation.name}
-            | ({"url": organisation.website} if organisation.website else {})
-            for organisation in members
-        ]
-        return data
-
-
-class CooperationIndexPage(AbstractCooperationIndexPage):
-    template = "b52_wagtail/cooperation/cooperation_index_page.html"
-
-    class Meta:
-        verbose_name = _("cooperation page")
-        verbose_name_plural = _("cooperation pages")
 
 
 class FundingPhaseStatus(models.TextChoices):
@@ -655,6 +386,10 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
 
     def get_cdn_paths(self, changed=None):
         return self.get_overview_cdn_paths(changed)
+
+    # The phases' dates, not the time of the request, make the moments: the
+    # list is cached with the page (b52_wagtail.cdn.clock_changes).
+    clock_changes_depend_on_now = False
 
     def get_clock_changes(self, now):
         """Funding phases turn current at their start and ended after their
