@@ -67,7 +67,7 @@ def build(rows):
     districts = list(District.objects.filter(locale=Locale.get_default()))
     rng = random.Random(52)
     start = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
-    statuses = ["received", "in_review", "shortlisted", "rejected"]
+    statuses = ["received", "in_review", "jury", "not_selected"]
     batch = 2000
     for first in range(0, rows, batch):
         submissions = []

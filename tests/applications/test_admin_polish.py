@@ -87,7 +87,7 @@ def test_every_date_is_berlin_time_in_list_detail_and_exports(
 
 def test_a_filter_that_matches_nothing_says_so(client, office, form_page, application):
     client.force_login(office)
-    html = client.get(list_url(form_page, status="shortlisted")).content.decode()
+    html = client.get(list_url(form_page, status="jury")).content.decode()
     assert "Keine Bewerbung entspricht dem Filter." in html
     assert "Es sind noch keine Bewerbungen" not in html
     assert f'href="{list_url(form_page)}"' in html

@@ -198,7 +198,7 @@ def test_the_xlsx_export_has_strings_and_real_berlin_times(client, office, form_
 def test_the_export_holds_the_filtered_rows_and_logs_their_number(
     client, office, form_page, applications, export_format
 ):
-    ApplicationSubmission.objects.filter(pk=applications[0].pk).update(status="shortlisted")
+    ApplicationSubmission.objects.filter(pk=applications[0].pk).update(status="jury")
     client.force_login(office)
 
     def receipts(**filters):
@@ -207,7 +207,7 @@ def test_the_export_holds_the_filtered_rows_and_logs_their_number(
             return [row[0] for row in csv_rows(response)[1:]]
         return [row[0].value for row in xlsx_rows(response)[1:]]
 
-    assert receipts(status="shortlisted") == ["B52-2026-0001"]
+    assert receipts(status="jury") == ["B52-2026-0001"]
     assert receipts(date_from="2026-03-10", date_to="2026-03-31") == ["B52-2026-0002"]
     assert receipts(status="awarded") == []
     assert receipts() == ["B52-2026-0001", "B52-2026-0002"]

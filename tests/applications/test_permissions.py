@@ -276,18 +276,18 @@ def test_a_status_change_needs_the_change_permission_and_is_logged_without_perso
 ):
     url = reverse("b52_applications_admin:status", args=[submission.pk])
     client.force_login(users["jury"])
-    assert client.post(url, {"status": "shortlisted"}).status_code == 403
+    assert client.post(url, {"status": "jury"}).status_code == 403
     client.force_login(users["office"])
-    response = client.post(url, {"status": "shortlisted"})
+    response = client.post(url, {"status": "jury"})
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == "shortlisted"
+    assert submission.status == "jury"
     entry = PageLogEntry.objects.get(action="b52_applications.status")
     assert entry.page_id == submission.page_id
     assert entry.user == users["office"]
     message = str(entry.message)
     assert "B52-2026-0001" in message
-    assert "In der engeren Wahl" in message
+    assert "An die Jury weitergeleitet" in message
     text = message + str(entry.data)
     for private in ("Anna", "Salach", "anna.muster", "07162", "Gesund altern"):
         assert private not in text

@@ -37,7 +37,7 @@ def old_and_new(client, home, district, admin_user):
     # A queued mail that never went out must go too.
     MailDelivery.objects.filter(submission=old).update(state="queued")
     client.force_login(admin_user)
-    client.post(reverse("b52_applications_admin:status", args=[old.pk]), {"status": "rejected"})
+    client.post(reverse("b52_applications_admin:status", args=[old.pk]), {"status": "not_selected"})
     client.logout()
     new_page = make_form_page(make_call(home), slug="bewerbung-neu")
     submit(client, new_page, valid_data(district, project_title="Neues Projekt"))

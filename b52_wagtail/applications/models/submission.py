@@ -11,11 +11,15 @@ from ..storage import attachment_upload_to, get_private_storage
 
 
 class ApplicationStatus(models.TextChoices):
+    """The workflow of an application (allowed transitions: ``workflow.py``)."""
+
     RECEIVED = "received", _("Received")
     IN_REVIEW = "in_review", _("In review")
-    SHORTLISTED = "shortlisted", _("Shortlisted")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    JURY = "jury", _("Forwarded to the jury")
     AWARDED = "awarded", _("Awarded")
-    REJECTED = "rejected", _("Rejected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     SPAM = "spam", _("Spam")
 
 
