@@ -20,8 +20,10 @@ cells in XLSX. Times are in the package's time zone (Berlin): German
 import csv
 import datetime
 import io
+import json
 import tempfile
 
+from django.db import connections
 from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -66,13 +68,28 @@ VALUE_FIELDS = (
     "privacy_notice_version",
 )
 FIXED_FIELDS = frozenset(name for name, _label in DATA_FIELDS)
+# The fixed columns in the order rows() computes them.
+COMPUTED = tuple(name for name, _label in DATA_FIELDS)
 DATE_PARSERS = {"date": parse_date, "datetime": parse_datetime}
+# 1970-01-01 as an Excel serial number (day 1 is 1900-01-01, and Excel
+# counts a 29 February 1900 that did not exist).
+UNIX_EPOCH_SERIAL = 25569
 
 
 def neutralise_csv(value):
     """Prefix text that a spreadsheet would run as a formula with a quote."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    return value
+
+
+def to_datetime(value):
+    """A time as the database driver gives it (SQLite: ISO text in UTC) as
+    an aware datetime."""
+    if value.__class__ is str:
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
     return value
 
 
@@ -114,6 +131,8 @@ class SubmissionExport:
         self.applicant_types = choice_labels("applicant_type")
         self.zone = localization.zone()
         self.xlsx_date_format = ExcelDateFormatter().get()
+        # {UTC hour since 1970: offset of the zone in seconds} (excel_serial)
+        self.offsets = {}
         # Date fields editors add are stored as ISO text: exported as dates.
         self.date_fields = [
             (field.clean_name, DATE_PARSERS[field.field_type])
@@ -145,17 +164,18 @@ class SubmissionExport:
         return names
 
     def chunks(self):
-        """The exported submissions as value tuples (``VALUE_FIELDS``), in
-        lists of ``chunk_size``, read with one cursor."""
-        chunk = []
-        records = self.queryset.values_list(*VALUE_FIELDS).iterator(chunk_size=self.chunk_size)
-        for record in records:
-            chunk.append(record)
-            if len(chunk) == self.chunk_size:
+        """The exported submissions as raw value tuples (``VALUE_FIELDS``),
+        in lists of ``chunk_size``, read with one cursor (server-side where
+        the database has them, as ``iterator()``). Raw: the few values that
+        need converting are converted in :meth:`rows`, without Django's
+        per-value converters (half the time of reading a row)."""
+        queryset = self.queryset.values_list(*VALUE_FIELDS)
+        sql, params = queryset.query.sql_with_params()
+        connection = connections[queryset.db]
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(self.chunk_size):
                 yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
 
     def rows(self):
         """The values of each submission, in the order of the headings
@@ -164,10 +184,18 @@ class SubmissionExport:
         if self.needs_get_data:
             yield from self.rows_from_get_data()
             return
-        fields = self.fields
         statuses = self.statuses
         applicant_types = self.applicant_types
         districts = self.district_names()
+        # Where each column comes from: an index into the values computed
+        # per row (COMPUTED) or, for the fields editors added, form_data.
+        computed = {name: index for index, name in enumerate(COMPUTED)}
+        columns = [(computed.get(name), name) for name in self.fields]
+        dates = [
+            (self.fields.index(name), parse)
+            for name, parse in self.date_fields
+            if name not in computed
+        ]
         for chunk in self.chunks():
             attachments = self.attachment_names([record[0] for record in chunk])
             for (
@@ -187,43 +215,50 @@ class SubmissionExport:
                 consent_at,
                 privacy_notice_version,
             ) in chunk:
-                data = {
-                    **form_data,
-                    "submit_time": submit_time,
-                    "receipt_number": receipt_number,
-                    "status": statuses.get(status, status),
-                    "applicant_type": applicant_types.get(applicant_type, applicant_type),
-                    "applicant_name": applicant_name,
-                    "district": districts.get(district_id),
-                    "project_title": project_title,
-                    "summary": summary,
-                    "contact_name": contact_name,
-                    "email": email,
-                    "phone": phone,
-                    "consent_at": consent_at,
-                    "privacy_notice_version": privacy_notice_version,
-                    "attachments": ", ".join(attachments.get(pk, ())),
-                }
-                if self.date_fields:
-                    self.parse_dates(data)
+                if form_data.__class__ is str:
+                    form_data = json.loads(form_data)
+                values = (
+                    receipt_number,
+                    to_datetime(submit_time),
+                    statuses.get(status, status),
+                    applicant_types.get(applicant_type, applicant_type),
+                    applicant_name,
+                    districts.get(district_id),
+                    project_title,
+                    summary,
+                    contact_name,
+                    email,
+                    phone,
+                    to_datetime(consent_at),
+                    privacy_notice_version,
+                    ", ".join(attachments.get(pk, ())),
+                )
+                row = [
+                    form_data.get(name) if index is None else values[index]
+                    for index, name in columns
+                ]
+                for column, parse in dates:
+                    row[column] = self.parse_date(row[column], parse)
                 self.count += 1
-                yield [data.get(name) for name in fields]
+                yield row
+
+    def parse_date(self, value, parse):
+        """The ISO text of a date field as a date (a datetime in the
+        package's time zone; a naive one is taken as its wall-clock time)."""
+        if not isinstance(value, str) or not value:
+            return value
+        try:
+            parsed = parse(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, datetime.datetime) and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=self.zone)
+        return value if parsed is None else parsed
 
     def parse_dates(self, data):
-        """The ISO texts of date fields as dates (datetimes in the package's
-        time zone; naive ones are taken as its wall-clock time)."""
+        """:meth:`parse_date` on the date fields of a ``get_data()`` dict."""
         for name, parse in self.date_fields:
-            value = data.get(name)
-            if not isinstance(value, str) or not value:
-                continue
-            try:
-                parsed = parse(value)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, datetime.datetime) and parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=self.zone)
-            if parsed is not None:
-                data[name] = parsed
+            data[name] = self.parse_date(data.get(name), parse)
 
     def rows_from_get_data(self):
         """The slow way, for fields that only ``get_data()`` knows (a
@@ -274,6 +309,24 @@ class SubmissionExport:
             value = value.astimezone(datetime.UTC)
         return value.astimezone(self.zone)
 
+    def excel_serial(self, value):
+        """The time as an Excel serial number (days since 1899-12-30) of its
+        wall-clock time in the package's time zone (naive times are UTC).
+
+        The zone's offset is looked up once per hour of UTC time (zones
+        change their offset on full hours), so a row costs two additions
+        instead of two time-zone conversions and XlsxWriter's date
+        arithmetic."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        seconds = value.timestamp()
+        hour = seconds // 3600
+        offset = self.offsets.get(hour)
+        if offset is None:
+            moment = datetime.datetime.fromtimestamp(hour * 3600, self.zone)
+            offset = self.offsets[hour] = moment.utcoffset().total_seconds()
+        return (seconds + offset) / 86400 + UNIX_EPOCH_SERIAL
+
     def csv_chunks(self):
         """The CSV file as bytes: BOM and headings at once, then the rows
         in chunks. Logs the export when the last row is out (or the
@@ -321,7 +374,7 @@ class SubmissionExport:
         write_number = sheet.write_number
         write_boolean = sheet.write_boolean
         write_datetime = sheet.write_datetime
-        local = self.local
+        excel_serial = self.excel_serial
         row_number = 0
         for row in self.rows():
             row_number += 1
@@ -336,9 +389,7 @@ class SubmissionExport:
                 elif kind is int or kind is float:
                     write_number(row_number, column, value)
                 elif isinstance(value, datetime.datetime):
-                    write_datetime(
-                        row_number, column, local(value).replace(tzinfo=None), date_format
-                    )
+                    write_number(row_number, column, excel_serial(value), date_format)
                 elif isinstance(value, datetime.date):
                     write_datetime(row_number, column, value, day_format)
                 elif isinstance(value, list | tuple):

@@ -324,3 +324,28 @@ def test_fields_only_get_data_knows_are_exported_too(
     assert (score.value, score.data_type) == (2.5, "n")
     assert (tags.value, tags.data_type) == ("-Dorf, Stadt", "s")
     assert cells[2][HEADINGS.index("Eingangsdatum")].value == datetime.datetime(2026, 3, 20, 23, 30)
+
+
+def test_xlsx_times_keep_the_berlin_clock_across_the_change_to_summer_time(
+    client, office, form_page, applications
+):
+    """The XLSX writes times as serial numbers with the zone's offset looked
+    up per hour: the hours around the clock change must not share one."""
+    moments = {
+        "B52-2026-0001": datetime.datetime(2026, 3, 29, 0, 59, tzinfo=datetime.UTC),  # 01:59 CET
+        "B52-2026-0002": datetime.datetime(2026, 3, 29, 1, 0, tzinfo=datetime.UTC),  # 03:00 CEST
+    }
+    for receipt_number, moment in moments.items():
+        ApplicationSubmission.objects.filter(receipt_number=receipt_number).update(
+            submit_time=moment, consent_at=moment + datetime.timedelta(microseconds=500_000)
+        )
+    client.force_login(office)
+    rows = xlsx_rows(client.get(export_url(form_page, "xlsx")))
+    times = {row[0].value: (row[1].value, row[11].value) for row in rows[1:]}
+    assert times["B52-2026-0001"][0] == datetime.datetime(2026, 3, 29, 1, 59)
+    assert times["B52-2026-0002"][0] == datetime.datetime(2026, 3, 29, 3, 0)
+    # Half a second later: still the same minute on the clock.
+    assert times["B52-2026-0002"][1].replace(microsecond=0) in (
+        datetime.datetime(2026, 3, 29, 3, 0),
+        datetime.datetime(2026, 3, 29, 3, 0, 1),
+    )
