@@ -36,6 +36,9 @@ RELEASE_QUERIES = 19
 # routing (3); view-restriction check (2). The listing, the filter form, the
 # archive years and the site settings come from the cache.
 WARM_INDEX_QUERIES = 6
+# After a release on another page of the listing was published (see
+# test_after_a_release_is_published_only_its_card_is_rendered_again).
+PUBLISHED_ELSEWHERE_QUERIES = 10
 # Warm release: Site; routing (4); view-restriction check (2).
 WARM_RELEASE_QUERIES = 7
 
@@ -175,3 +178,60 @@ def test_capture_for_the_report(client, press_index, card_data):
             client.get(press_index.url)
         print(f"\n{label}:", *(query["sql"][:100] for query in queries), sep="\n  ")
         assert len(queries) == expected
+
+
+def publish_new_title(release, title):
+    release = type(release).objects.get(pk=release.pk)
+    release.title = title
+    release.save_revision().publish()
+    return release
+
+
+def test_after_a_release_is_published_only_its_card_is_rendered_again(
+    client, press_index, card_data, monkeypatch, django_assert_num_queries
+):
+    """The listing is rendered again after any change below the index, but
+    each card stays in the cache until its own release changes."""
+    from b52_wagtail.press.models import PressReleaseIndexPage, PressReleasePage
+
+    bulk_releases(press_index, 25, **card_data)
+    url = press_index.url
+    warm(client, url)
+    warm(client, url, {"page": 2})
+    rendered = []
+    get_cards = PressReleaseIndexPage.get_cards
+
+    def spy(self, ids, index_url):
+        rendered.append(list(ids))
+        return get_cards(self, ids, index_url)
+
+    monkeypatch.setattr(PressReleaseIndexPage, "get_cards", spy)
+    releases = list(PressReleasePage.objects.child_of(press_index).order_by("-release_date", "-pk"))
+    newest, oldest = releases[0], releases[-1]
+
+    # A release on another page changed: page 1 is rendered again from its
+    # cached cards. Site; routing (3); view-restriction check (2); .public();
+    # years; count; the ids and paths of the page. The filter form and the
+    # settings stay cached, and no query reads the cards' releases.
+    publish_new_title(oldest, "Geänderter Titel auf Seite 2")
+    with django_assert_num_queries(PUBLISHED_ELSEWHERE_QUERIES):
+        html = client.get(url).content.decode()
+    assert rendered == []
+    assert html.count('class="b52-card__image"') == 20
+    html = client.get(url, {"page": 2}).content.decode()
+    assert rendered == [[oldest.pk]]
+    assert "Geänderter Titel auf Seite 2" in html
+
+    # A release on page 1 changed: only its card is rendered again.
+    rendered.clear()
+    publish_new_title(newest, "Neuer Titel der neuesten Meldung")
+    html = client.get(url).content.decode()
+    assert rendered == [[newest.pk]]
+    assert "Neuer Titel der neuesten Meldung" in html
+    assert html.count('class="b52-card__image"') == 20
+    # A change of an organisation's name is on every card: all are rendered.
+    rendered.clear()
+    card_data["organisation"].name = "Verband der Ersatzkassen (neu)"
+    card_data["organisation"].save()
+    client.get(url)
+    assert len(rendered) == 1 and len(rendered[0]) == 20

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Cast, Substr
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.api import APIField
@@ -19,6 +21,7 @@ from wagtail.search import index
 from ...blocks import RICH_TEXT_FEATURES
 from ...cache import (
     PAGES,
+    cached_many,
     fragment_key,
     get_fragment,
     media_tags,
@@ -280,6 +283,39 @@ class AbstractPressReleaseIndexPage(B52PageMixin, RoutablePageMixin, Page):
             release.card_date = b52_date(release.release_date)
         return releases
 
+    card_template = "b52_wagtail/press/includes/release_card.html"
+
+    def get_card_dependencies(self, path):
+        """What the card of the release at ``path`` shows besides the
+        release: its image, organisations and programme."""
+        return [f"tree:{path}", *media_tags(), *snippet_tags("Organisation", "Programme")]
+
+    def render_cards(self, request, rows, index_url):
+        """The rendered cards of the releases ``rows`` (``(pk, path)``, in
+        order). Each card is kept in the fragment cache until its release,
+        image or snippets change: after an editor publishes one release, the
+        listing is rendered again but only that release's card (three round
+        trips to the cache, no query for the others)."""
+
+        def render(positions):
+            releases = self.get_cards([rows[position][0] for position in positions], index_url)
+            by_id = {release.pk: release for release in releases}
+            cards = []
+            for position in positions:
+                release = by_id.get(rows[position][0])
+                context = {"release": release, "heading_level": 3, "request": request}
+                cards.append(
+                    "" if release is None else render_to_string(self.card_template, context)
+                )
+            return cards
+
+        items = [((pk, index_url), self.get_card_dependencies(path)) for pk, path in rows]
+        return [
+            mark_safe(card)  # noqa: S308 (rendered by the card template)
+            for card in cached_many(request, "b52_press_card", items, render)
+            if card
+        ]
+
     # Full-page caching (b52_wagtail.cdn) -------------------------------------
 
     def get_feed_paths(self):
@@ -387,14 +423,24 @@ class ReleaseListing:
     @cached_property
     def page_obj(self):
         queryset = self.index.filter_queryset(self.index.get_releases(), self.filter_data)
-        # Paginate over the ids (a narrow sort), then load the page's releases.
+        # Paginate over ids and paths (a narrow sort), then load the page's
+        # releases or their cached cards.
         return paginate(
-            self.request, queryset.values_list("pk", flat=True), self.index.get_page_size()
+            self.request, queryset.values_list("pk", "path"), self.index.get_page_size()
         )
 
     @cached_property
     def releases(self):
-        return self.index.get_cards(list(self.page_obj.object_list), self.index_url)
+        """The page's releases (with card data; a host's template may use
+        them instead of ``cards``)."""
+        return self.index.get_cards([pk for pk, _path in self.page_obj.object_list], self.index_url)
+
+    @cached_property
+    def cards(self):
+        """The page's releases as rendered cards (see ``render_cards``)."""
+        return self.index.render_cards(
+            self.request, list(self.page_obj.object_list), self.index_url
+        )
 
     @cached_property
     def years(self):
@@ -421,4 +467,5 @@ class ReleaseListing:
             "years": lambda: self.years,
             "page_obj": lambda: self.page_obj,
             "releases": lambda: self.releases,
+            "cards": lambda: self.cards,
         }
