@@ -1,93 +1,17 @@
-"""Demo content for the core app, built from ../shared/seeds.
+"""Demo content for the core app: partner organisations, the contact, the
+programme teamw()rk and the site settings, read from
+``demo_data/core.json``.
 
 Every app has a ``demo.py`` with ``build(root, state)``; the ``b52_demo``
-command calls them in dependency order. Each builder is idempotent: it
-looks up what it made before (by slug or a natural key) and updates it.
+command calls them in dependency order. Each builder reads its data files
+through ``demo_loader`` and is idempotent: it looks up what it made before
+(by slug or a natural key) and updates it.
 """
 
-import io
-
-from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from PIL import ImageDraw
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from . import localization
-from .models import B52Settings, Contact, District, Organisation, OrganisationKind, Programme
-
-MEMBERS = [
-    # (short name, name, kind, website, colour)
-    (
-        "BKK LV Süd",
-        "BKK Landesverband Süd",
-        OrganisationKind.BKK,
-        "https://www.bkk-sued.de/",
-        "#00569c",
-    ),
-    ("IKK classic", "IKK classic", OrganisationKind.IKK, "https://www.ikk-classic.de/", "#0a7d3b"),
-    (
-        "vdek",
-        "Verband der Ersatzkassen e. V. (vdek), Landesvertretung Baden-Württemberg",
-        OrganisationKind.ASSOCIATION,
-        "https://www.vdek.com/LVen/BAW.html",
-        "#7a1f3d",
-    ),
-    (
-        "BARMER",
-        "BARMER, Landesvertretung Baden-Württemberg",
-        OrganisationKind.ERSATZKASSE,
-        "https://www.barmer.de/",
-        "#005a87",
-    ),
-    (
-        "TK",
-        "Techniker Krankenkasse, Landesvertretung Baden-Württemberg",
-        OrganisationKind.ERSATZKASSE,
-        "https://www.tk.de/",
-        "#0a4a7a",
-    ),
-    (
-        "DAK-Gesundheit",
-        "DAK-Gesundheit, Landesvertretung Baden-Württemberg",
-        OrganisationKind.ERSATZKASSE,
-        "https://www.dak.de/",
-        "#b3541e",
-    ),
-    (
-        "KKH",
-        "KKH Kaufmännische Krankenkasse",
-        OrganisationKind.ERSATZKASSE,
-        "https://www.kkh.de/",
-        "#4d4d4d",
-    ),
-    (
-        "Knappschaft",
-        "Knappschaft, Regionaldirektion München",
-        OrganisationKind.KNAPPSCHAFT,
-        "https://www.knappschaft.de/",
-        "#1e5a3c",
-    ),
-]
-
-TEAMWORK = "teamw()rk für Gesundheit und Arbeit"
-
-
-def make_image(title, colour, size=(640, 360), text=None):
-    """A generated placeholder-free image: a coloured card with a label."""
-    Image = get_image_model()
-    existing = Image.objects.filter(title=title).first()
-    if existing:
-        return existing
-    canvas = PILImage.new("RGB", size, colour)
-    draw = ImageDraw.Draw(canvas)
-    draw.text((24, size[1] // 2 - 8), text or title, fill="#ffffff")
-    buffer = io.BytesIO()
-    canvas.save(buffer, "PNG")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:60]
-    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{slug}.png"))
+from . import demo_loader, demo_media, localization
+from .models import B52Settings, Contact, District, Organisation, Programme
 
 
 def child_page(parent, model, slug, **fields):
@@ -109,113 +33,67 @@ def publish(page):
 
 
 def minimal_pdf(lines):
-    """A small, valid one-page PDF showing ``lines`` (Helvetica, WinAnsi)."""
-
-    def pdf_string(text):
-        raw = text.encode("cp1252", "replace")
-        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-    content = b"BT /F1 11 Tf 56 780 Td 14 TL\n"
-    for line in lines:
-        content += pdf_string(line) + b" Tj T*\n"
-    content += b"ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
-
-
-def make_document(title, filename, lines=None):
-    """The demo document ``title`` (a generated PDF), created once."""
-    Document = get_document_model()
-    existing = Document.objects.filter(title=title).first()
-    if existing:
-        return existing
-    pdf = ContentFile(minimal_pdf(lines or [title]), name=filename)
-    return Document.objects.create(title=title, file=pdf)
+    """A one-page PDF showing ``lines`` (the first as its heading), for
+    tests and benchmarks that need a small valid document."""
+    heading, *rest = list(lines) or [""]
+    return demo_media.pdf_bytes(heading, rest)
 
 
 def build(root, state):
+    data = demo_loader.load("core")
     locale = Locale.get_default()
     organisations = {}
-    for order, (short, name, kind, website, colour) in enumerate(MEMBERS):
-        logo = make_image(f"Logo {short}", colour, size=(400, 160), text=short)
+    for order, member in enumerate(data["members"]):
+        short = member["short_name"]
+        logo = demo_media.make_logo(f"Logo {short}", short, member["colour"])
         organisation, _ = Organisation.objects.update_or_create(
             short_name=short,
             locale=locale,
             defaults={
-                "name": name,
-                "kind": kind,
-                "website": website,
+                "name": member["name"],
+                "kind": member["kind"],
+                "website": member["website"],
+                "address": member.get("address", ""),
                 "is_member": True,
                 "sort_order": order,
                 "logo": logo,
             },
         )
         organisations[short] = organisation
-    organisations["BKK LV Süd"].address = "Stuttgarter Straße 105\n70806 Kornwestheim"
-    organisations["BKK LV Süd"].save()
 
-    winkler, _ = Contact.objects.update_or_create(
-        name="Frank Winkler",
-        locale=locale,
-        defaults={
-            "organisation": organisations["vdek"],
-            "unit": "Landesvertretung Baden-Württemberg",
-            "phone": "07 11 / 2 39 54 - 19",
-            "email": "frank.winkler@vdek.com",
-        },
-    )
-    teamwork, _ = Programme.objects.update_or_create(
-        slug="teamwork-gesundheit-arbeit",
-        locale=locale,
-        defaults={
-            "name": TEAMWORK,
-            "coordinator": organisations["vdek"],
-            "description": (
-                "Programm im Auftrag der GKV gemeinsam mit den Jobcentern; "
-                "je Stadt- und Landkreis federführend koordiniert von einer Partnerkasse. "
-                "Neue Förderphase ab Januar 2026."
-            ),
-        },
-    )
+    contacts = {}
+    for key, spec in data["contacts"].items():
+        fields = dict(spec)
+        name = fields.pop("name")
+        fields["organisation"] = organisations[fields["organisation"]]
+        contacts[key], _ = Contact.objects.update_or_create(
+            name=name, locale=locale, defaults=fields
+        )
 
+    programmes = {}
+    for key, spec in data["programmes"].items():
+        fields = dict(spec)
+        slug = fields.pop("slug")
+        fields["coordinator"] = organisations[fields["coordinator"]]
+        programmes[key], _ = Programme.objects.update_or_create(
+            slug=slug, locale=locale, defaults=fields
+        )
+
+    site = dict(data["site"])
+    logo = site.pop("logo")
     site_settings = B52Settings.for_site(state["site"])
-    site_settings.name = "B 52-Verbändekooperation Baden-Württemberg"
-    site_settings.short_name = "B 52"
-    site_settings.logo = make_image("Logo B 52", "#1d3f72", size=(400, 160), text="B 52")
-    site_settings.office_name = (
-        "Geschäftsstelle der B 52-Verbändekooperation beim BKK Landesverband Süd"
-    )
-    site_settings.office_organisation = organisations["BKK LV Süd"]
-    site_settings.office_street = "Stuttgarter Straße 105"
-    site_settings.office_postcode = "70806"
-    site_settings.office_city = "Kornwestheim"
-    site_settings.default_contact = winkler
+    site_settings.logo = demo_media.make_logo(logo["title"], logo["text"], logo["colour"])
+    site_settings.office_organisation = organisations[site.pop("office_organisation")]
+    site_settings.default_contact = contacts[site.pop("default_contact")]
+    for name, value in site.items():
+        setattr(site_settings, name, value)
     site_settings.save()
 
     state.update(
         organisations=organisations,
-        contacts={"winkler": winkler},
-        programmes={"teamwork": teamwork},
+        contacts=contacts,
+        programmes=programmes,
         districts={d.name: d for d in District.objects.filter(locale=locale)},
+        districts_by_key={d.key: d for d in District.objects.filter(locale=locale)},
         today=localization.localdate(),
     )

@@ -1,207 +1,187 @@
-"""Demo content of the award: the section page, a current call that is open
-on the day the demo is built, a past call (2022), the 2017 call and its
-winners, and the winners archive.
+"""Demo content of the award, read from ``demo_data/awards.json``: the
+section page, one call per year the demo's releases speak of, the current
+call (open on the day the demo is built), the winner showcases and the
+winners archive.
 
-Dates of the current call are relative to ``state["today"]``. The 2017 and
-2022 application periods are illustrative apart from the 2022 deadline
-(30 November 2022) named in the domain notes.
+Dates of the current call are relative to ``state["today"]``; the other
+calls' dates come from the data (the 2022 deadline, 30 November 2022, is
+the one the domain notes name; the others are marked as demo data on the
+page). Every call carries its four documents as PDFs with their text.
 """
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
-from wagtail.models import Locale
-
-from .. import localization
-from ..demo import child_page, make_document, make_image
-from ..models import ApplicantType, District
+from .. import demo_loader, demo_media, localization
+from ..demo import child_page
+from ..models import ApplicantType
 from .models import (
     AwardCallDocument,
     AwardCallJuryMember,
     AwardCallPage,
     AwardCallPatron,
     AwardIndexPage,
-    CallDocumentKind,
     Winner,
     WinnerArchivePage,
     WinnerShowcasePage,
 )
 
-BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-
-INTRO = (
-    "Mit dem B 52-Förderpreis werden jährlich Gemeinden und Städte gewürdigt, die die "
-    "Gesundheit ihrer Bewohner durch Projekte und Maßnahmen nachhaltig unterstützen."
-)
-BODY = [
-    (
-        "Im Rahmen der Kommunalen Gesundheitskonferenzen schreibt die Verbändekooperation "
-        "einen Förderpreis aus. Die Auszeichnung ist mit einem Preisgeld in Höhe von "
-        "5.200 Euro verbunden."
-    ),
-    (
-        "Viele dieser Projekte und Maßnahmen haben bereits nachahmenswerte Strukturen für "
-        "die Zusammenarbeit im Ort sowie auf Stadt- und Landkreisebene etabliert."
-    ),
-    (
-        "Für den B 52-Förderpreis können sich Gemeinden, Städte oder Stadtteile in "
-        "Stadtkreisen bewerben. Ebenso Arbeitsgemeinschaften von Akteuren in Gemeinden, "
-        "Städten und Stadtteilen. Einzige Teilnahmevoraussetzung ist, dass der für die "
-        "Gemeinde, die Stadt oder den Stadtteil zuständige Stadt- bzw. Landkreis eine "
-        "Kommunale Gesundheitskonferenz eingerichtet hat."
-    ),
-]
-PATRONS = [
-    "Präsident des Städtetags Baden-Württemberg",
-    "Präsident des Gemeindetags Baden-Württemberg",
-]
-JURY = [
-    "Landesgesundheitsamt Baden-Württemberg",
-    "Städtetag Baden-Württemberg",
-    "Gemeindetag Baden-Württemberg",
-    "Landkreistag Baden-Württemberg",
-    "B 52-Verbändekooperation Baden-Württemberg",
-]
-DOCUMENTS = [
-    (CallDocumentKind.CALL_TEXT, "Ausschreibungstext"),
-    (CallDocumentKind.APPLICATION_SHEET, "Bewerbungsbogen"),
-    (CallDocumentKind.FLYER, "Flyer"),
-    (CallDocumentKind.PRESENTATION, "Präsentation"),
-]
-WINNERS_2017 = [
-    # (municipality, applicant type, district key, project title)
-    ("Gemeinde Salach", ApplicantType.MUNICIPALITY, "08117", "Gesund altern in Salach"),
-    (
-        "Stadt Karlsruhe",
-        ApplicantType.TOWN,
-        "08212",
-        "Runter vom Sofa - Bewegung für alle Generationen",
-    ),
-    ("Stadt Bad Wimpfen", ApplicantType.TOWN, "08125", "Lotsenpunkt für Alltagshilfen"),
-    (
-        "Stadt Lauffen am Neckar",
-        ApplicantType.TOWN,
-        "08125",
-        "Agenda Jugend - Zukunftsperspektiven für Jugendliche schaffen",
-    ),
-]
+DATA = demo_loader.load("awards")
+IMAGES = demo_loader.load("images")
 
 
 def berlin(date, hour=0, minute=0):
-    return datetime.datetime(date.year, date.month, date.day, hour, minute, tzinfo=BERLIN)
+    return datetime.datetime(
+        date.year, date.month, date.day, hour, minute, tzinfo=localization.zone()
+    )
 
 
-def body_stream():
-    return [("paragraph", f"<p>{text}</p>") for text in BODY]
+def call_specs(today):
+    """``[(year, start, deadline, demo_dates)]``: the current call of
+    ``today``'s year (which replaces a call of the data for the same year),
+    then the calls of the data."""
+    current = DATA["current_call"]
+    specs = {
+        spec["year"]: (
+            spec["year"],
+            berlin(datetime.date.fromisoformat(spec["start"])),
+            berlin(datetime.date.fromisoformat(spec["deadline"]), 23, 59),
+            spec["demo_dates"],
+        )
+        for spec in DATA["calls"]
+    }
+    specs[today.year] = (
+        today.year,
+        berlin(today - datetime.timedelta(days=current["opens_days_before"])),
+        berlin(today + datetime.timedelta(days=current["closes_days_after"]), 23, 59),
+        True,
+    )
+    # The current call first: it is the first call in tree order, the one
+    # tests and listings that take "a call" of the demo see.
+    return [specs[today.year]] + [specs[year] for year in sorted(specs) if year != today.year]
 
 
-def build_call(section, year, start, deadline, state, *, one_prize_per_district=True):
+def call_document(call, spec):
+    """The PDF ``spec`` (a document of the call data) of ``call``."""
+    with localization.override("de"):
+        values = {"year": call.edition, "deadline": call.deadline_display}
+    source = demo_loader.text(spec["text"]).format_map(values)
+    lines = demo_loader.plain_text(demo_loader.markdown_blocks(source))
+    title = f"{spec['label']} B 52-Förderpreis {call.edition}"
+    return demo_media.make_pdf_document(
+        title,
+        f"b52-foerderpreis-{call.edition}-{spec['kind']}.pdf",
+        lines,
+        kicker="B 52-Verbändekooperation Baden-Württemberg",
+        footer=title,
+    )
+
+
+def build_call(section, year, start, deadline, demo_dates, state):
+    spec = DATA["call"]
+    body = demo_loader.markdown(spec["body"])
+    if demo_dates:
+        body += demo_loader.markdown(spec["demo_dates_note"])
     call = child_page(
         section,
         AwardCallPage,
-        f"ausschreibung-{year}",
-        title=f"Ausschreibung B 52-Förderpreis {year}",
+        spec["slug"].format(year=year),
+        title=spec["title"].format(year=year),
         edition=year,
-        intro=INTRO,
-        prize_money=Decimal("5200"),
-        one_prize_per_district=one_prize_per_district,
+        intro=spec["intro"],
+        prize_money=Decimal(spec["prize_money"]),
+        one_prize_per_district=True,
         applicant_types=[choice.value for choice in ApplicantType],
         requires_kgk=True,
         application_start=start,
         deadline=deadline,
-        contact=state.get("contacts", {}).get("winkler"),
-        search_description=f"B 52-Förderpreis „Gesunde Kommune“ {year}: Ausschreibung",
+        contact=state["contacts"][spec["contact"]],
+        search_description=spec["search_description"].format(year=year),
     )
-    call.body = body_stream()
-    call.patrons = [AwardCallPatron(role=role) for role in PATRONS]
-    call.jury_members = [AwardCallJuryMember(organisation=name) for name in JURY]
+    call.body = demo_loader.stream(body)
+    call.patrons = [AwardCallPatron(role=role) for role in spec["patrons"]]
+    call.jury_members = [AwardCallJuryMember(organisation=name) for name in spec["jury"]]
     call.call_documents = [
-        AwardCallDocument(
-            kind=kind,
-            document=make_document(
-                f"{label} B 52-Förderpreis {year}",
-                f"b52-foerderpreis-{year}-{kind}.pdf",
-            ),
-        )
-        for kind, label in DOCUMENTS
+        AwardCallDocument(kind=document["kind"], document=call_document(call, document))
+        for document in spec["documents"]
     ]
     call.save_revision().publish()
     return call
 
 
-def build(root, state):
-    locale = Locale.get_default()
-    today = state.get("today") or localization.localdate()
-    section = child_page(
-        root,
-        AwardIndexPage,
-        "foerderpreis",
-        title="B 52-Förderpreis „Gesunde Kommune“",
-        intro=INTRO,
+def winner_image(year, winner):
+    topic = winner["topic"]
+    image = demo_media.make_illustration(
+        f"Preisträger {year}: {winner['municipality']}", topic, key=winner["project_title"]
     )
-    section.body = body_stream()
-    section.save_revision().publish()
+    alt = IMAGES["winner_alt"].format(
+        project=winner["project_title"], topic=IMAGES["topics"][topic]
+    )
+    return image, alt
 
-    current = build_call(
-        section,
-        today.year,
-        berlin(today - datetime.timedelta(days=30)),
-        berlin(today + datetime.timedelta(days=30), 23, 59),
-        state,
-    )
-    past = build_call(
-        section,
-        2022,
-        berlin(datetime.date(2022, 7, 1)),
-        berlin(datetime.date(2022, 11, 30), 23, 59),
-        state,
-    )
-    call_2017 = build_call(
-        section,
-        2017,
-        berlin(datetime.date(2017, 5, 2)),
-        berlin(datetime.date(2017, 10, 13), 23, 59),
-        state,
-        one_prize_per_district=False,
-    )
 
-    archive = child_page(
-        section,
-        WinnerArchivePage,
-        "preistraeger",
-        title="Preisträger des B 52-Förderpreises",
-        intro="Alle ausgezeichneten Kommunen seit der ersten Ausschreibung, nach Jahr und Kreis.",
-    )
-    archive.save_revision().publish()
-
+def build_showcase(archive, spec, call, state):
     showcase = child_page(
         archive,
         WinnerShowcasePage,
-        "preistraeger-2017",
-        title="Die Preisträger 2017",
-        call=call_2017,
-        intro=(
-            "2017 wurden vier Kommunen ausgezeichnet, zwei davon im Landkreis Heilbronn: "
-            "In diesem Jahr galt die Regel „ein Preis je Kreis“ nicht."
-        ),
+        f"preistraeger-{spec['year']}",
+        title=spec["title"],
+        call=call,
+        intro=spec["intro"],
     )
-    districts = {d.key: d for d in District.objects.filter(locale=locale)}
-    showcase.winners = [
-        Winner(
-            municipality=municipality,
-            applicant_type=applicant_type,
-            district=districts[key],
-            project_title=title,
-            image=make_image(f"Preisträger 2017: {municipality}", "#1d3f72", text=title[:40]),
-            image_alt=f"Titelkarte des Projekts „{title}“",
-            prize_amount=Decimal("5200"),
+    winners = []
+    for winner in spec["winners"]:
+        image, alt = winner_image(spec["year"], winner)
+        winners.append(
+            Winner(
+                municipality=winner["municipality"],
+                applicant_type=winner["applicant_type"],
+                district=state["districts_by_key"][winner["district"]],
+                project_title=winner["project_title"],
+                description=winner.get("description", ""),
+                image=image,
+                image_alt=alt,
+                prize_amount=call.prize_money,
+            )
         )
-        for municipality, applicant_type, key, title in WINNERS_2017
-    ]
+    showcase.winners = winners
     showcase.save_revision().publish()
+    return showcase
 
-    state["calls"] = {call.edition: call for call in (current, past, call_2017)}
-    state["current_call"] = current
+
+def build(root, state):
+    today = state.get("today") or localization.localdate()
+    section_spec = DATA["section"]
+    section = child_page(
+        root,
+        AwardIndexPage,
+        section_spec["slug"],
+        title=section_spec["title"],
+        intro=section_spec["intro"],
+    )
+    section.body = demo_loader.stream(demo_loader.markdown(section_spec["body"]))
+    section.save_revision().publish()
+
+    calls = {}
+    for year, start, deadline, demo_dates in call_specs(today):
+        calls[year] = build_call(section, year, start, deadline, demo_dates, state)
+
+    archive_spec = DATA["archive"]
+    archive = child_page(
+        section,
+        WinnerArchivePage,
+        archive_spec["slug"],
+        title=archive_spec["title"],
+        intro=archive_spec["intro"],
+    )
+    archive.save_revision().publish()
+    showcases = {
+        spec["year"]: build_showcase(archive, spec, calls[spec["year"]], state)
+        for spec in DATA["showcases"]
+    }
+
+    state["calls"] = calls
+    state["current_call"] = calls[today.year]
     state["award_section"] = section
     state["winner_archive"] = archive
+    state["showcases"] = showcases

@@ -99,7 +99,7 @@ def test_counts_come_from_data(client, section, archive, districts):
     # Salach wins again: counted once
     make_showcase(archive, call_2015, [("Gemeinde Salach", districts["08117"], "Noch ein Projekt")])
     html = client.get(archive.url).content.decode()
-    assert "Seit 2013 wurden 2 Kommunen ausgezeichnet." in html
+    assert "Dieses Archiv verzeichnet 2 ausgezeichnete Kommunen seit 2013." in html
     assert "3 Preisträger angezeigt." in html
     table = html[html.index("<table") : html.index("</table>")]
     rows = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table)

@@ -19,11 +19,13 @@ def test_demo_builds_calls_showcase_and_archive_idempotently(client):
     build_demo()
     year = timezone.localdate().year
     calls = {call.edition: call for call in AwardCallPage.objects.live()}
-    assert set(calls) == {year, 2022, 2017}
+    # A call for every year the demo's releases speak of, and the current one.
+    assert set(calls) == {2017, 2022, 2023, 2024, 2025, year}
     assert calls[year].get_status() in (CallStatus.OPEN, CallStatus.CLOSING_SOON)
-    assert calls[2022].get_status() == CallStatus.CLOSED
-    assert calls[2017].get_status() == CallStatus.DECIDED
-    assert calls[2017].one_prize_per_district is False
+    assert calls[2025].get_status() == CallStatus.CLOSED
+    for edition in (2017, 2022, 2023, 2024):
+        assert calls[edition].get_status() == CallStatus.DECIDED
+    assert all(call.one_prize_per_district for call in calls.values())
     deadline = timezone.localtime(calls[2022].deadline)
     assert (deadline.date(), deadline.hour, deadline.minute) == (
         datetime.date(2022, 11, 30),
@@ -35,22 +37,16 @@ def test_demo_builds_calls_showcase_and_archive_idempotently(client):
         "Präsident des Gemeindetags Baden-Württemberg",
     ]
     assert calls[year].call_documents.count() == 4
-    showcase = WinnerShowcasePage.objects.get()
-    winners = [(w.municipality, str(w.district), w.project_title) for w in showcase.winners.all()]
-    assert winners == [
-        ("Gemeinde Salach", "Landkreis Göppingen", "Gesund altern in Salach"),
-        (
-            "Stadt Karlsruhe",
-            "Karlsruhe (Stadtkreis)",
-            "Runter vom Sofa - Bewegung für alle Generationen",
-        ),
-        ("Stadt Bad Wimpfen", "Landkreis Heilbronn", "Lotsenpunkt für Alltagshilfen"),
-        (
-            "Stadt Lauffen am Neckar",
-            "Landkreis Heilbronn",
-            "Agenda Jugend - Zukunftsperspektiven für Jugendliche schaffen",
-        ),
+    showcases = {s.call.edition: s for s in WinnerShowcasePage.objects.select_related("call")}
+    assert set(showcases) == {2017, 2022, 2023, 2024}
+    winners = [
+        (w.municipality, str(w.district), w.project_title) for w in showcases[2017].winners.all()
     ]
+    # The winner the domain notes name, and invented ones labelled as such.
+    assert winners[0] == ("Gemeinde Salach", "Landkreis Göppingen", "Gesund altern in Salach")
+    assert len(winners) == 4
+    assert all("(fiktiv)" in municipality for municipality, _, _ in winners[1:])
+    assert "Auswahl" in showcases[2017].intro
     for url in [
         "/foerderpreis/",
         f"/foerderpreis/ausschreibung-{year}/",
@@ -58,7 +54,8 @@ def test_demo_builds_calls_showcase_and_archive_idempotently(client):
         "/foerderpreis/ausschreibung-2017/",
         "/foerderpreis/preistraeger/",
         "/foerderpreis/preistraeger/preistraeger-2017/",
-        "/foerderpreis/preistraeger/?year=2017&district=08125",
+        "/foerderpreis/preistraeger/?year=2017&district=08117",
+        "/foerderpreis/preistraeger/preistraeger-2024/",
     ]:
         assert client.get(url).status_code == 200, url
     page = client.get(f"/foerderpreis/ausschreibung-{year}/").content.decode()

@@ -13,8 +13,9 @@ AWARD_PAGES = [
     "/foerderpreis/ausschreibung-2017/",
     "/foerderpreis/preistraeger/",
     "/foerderpreis/preistraeger/?year=2017",
-    "/foerderpreis/preistraeger/?year=2017&district=08125",
+    "/foerderpreis/preistraeger/?year=2017&district=08117",
     "/foerderpreis/preistraeger/preistraeger-2017/",
+    "/foerderpreis/preistraeger/preistraeger-2024/",
 ]
 
 
@@ -39,10 +40,10 @@ def test_current_call_is_open_with_badge_and_deadline(page, demo_server):
 
 
 def test_past_call_is_closed(page, demo_server):
-    page.goto(f"{demo_server}/foerderpreis/ausschreibung-2022/")
+    page.goto(f"{demo_server}/foerderpreis/ausschreibung-2025/")
     text = page.locator(".b52-call-status").inner_text()
     assert "Bewerbungsfrist abgelaufen" in text
-    assert "30. November 2022, 23:59 Uhr" in text
+    assert "28. November 2025, 23:59 Uhr" in text
 
 
 def test_archive_filter_works_without_javascript(browser, demo_server, assert_accessible):
@@ -51,14 +52,16 @@ def test_archive_filter_works_without_javascript(browser, demo_server, assert_ac
     )
     page = context.new_page()
     page.goto(demo_server + "/foerderpreis/preistraeger/")
-    assert "Seit 2017 wurden 4 Kommunen ausgezeichnet." in page.inner_text("main")
-    page.select_option("#b52-archive-district", label="Landkreis Heilbronn")
-    page.click("button[type=submit]")
-    assert "district=08125" in page.url
     main = page.inner_text("main")
-    assert "2 Preisträger angezeigt." in main
-    assert "Lotsenpunkt für Alltagshilfen" in main
-    assert "Gesund altern in Salach" not in main
+    assert "Seit 2013 wurden bis Juli 2022 36 Kommunen" in main
+    assert "Auswahl" in main
+    page.select_option("#b52-archive-district", label="Landkreis Göppingen")
+    page.click("button[type=submit]")
+    assert "district=08117" in page.url
+    main = page.inner_text("main")
+    assert "1 Preisträger angezeigt." in main
+    assert "Gesund altern in Salach" in main
+    assert "Mehrgenerationen-Garten" not in main
     context.close()
 
 
@@ -72,7 +75,7 @@ def test_unknown_archive_filter_is_404(page, demo_server):
 def test_new_edition_action_in_the_admin(admin_page, demo_server):
     admin_page.goto(demo_server + "/admin/pages/")
     call_id = admin_page.evaluate(
-        "fetch('/b52/api/v2/pages/?type=b52_awards.AwardCallPage&slug=ausschreibung-2022')"
+        f"fetch('/b52/api/v2/pages/?type=b52_awards.AwardCallPage&slug=ausschreibung-{YEAR}')"
         ".then(r => r.json()).then(d => d.items[0].id)"
     )
     admin_page.goto(f"{demo_server}/admin/pages/{call_id}/edit/")
@@ -80,4 +83,4 @@ def test_new_edition_action_in_the_admin(admin_page, demo_server):
     admin_page.get_by_role("link", name="Neue Ausgabe").click()
     admin_page.wait_for_url(f"{demo_server}/admin/b52-awards/new-edition/{call_id}/")
     # only the confirmation (GET): the shared demo database stays as it is
-    assert admin_page.get_by_role("button", name="Ausschreibung 2023 anlegen").count() == 1
+    assert admin_page.get_by_role("button", name=f"Ausschreibung {YEAR + 1} anlegen").count() == 1

@@ -8,12 +8,13 @@ from wagtail.signals import page_published
 
 from ...apps import active_app
 
-# Dependency order: core first, then the content apps, then applications.
+# Dependency order: core first, then the content apps (the award before the
+# press, whose releases link its calls and showcases), then applications.
 DEMO_MODULES = (
     "b52_wagtail",
     "b52_wagtail.cooperation",
-    "b52_wagtail.press",
     "b52_wagtail.awards",
+    "b52_wagtail.press",
     "b52_wagtail.applications",
 )
 
