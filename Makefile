@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) b52_demo
+	$(MANAGE) demo_home
 	$(MANAGE) demo_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
 

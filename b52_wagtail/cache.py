@@ -18,8 +18,9 @@ Dependencies are short strings (see :func:`tree`, :func:`model_tag`,
   and documents (one generation for all of them: a per-image dependency would
   cost a cache read per image on every page) and for each page model (a
   fragment listing releases wherever they are depends on the release model).
-- ``PAGES``: a page appeared, disappeared or changed its title or URL (links
-  to arbitrary pages: chosen related pages, rich text links).
+- ``PAGES``: a page appeared, disappeared or changed its title, its URL or
+  whether it shows in menus (links to arbitrary pages: chosen related pages,
+  rich text links, navigation).
 
 The content generation itself (:func:`bump_content_generation`) is in every
 key: sites and the B 52 settings change it (every page shows them), and code
@@ -528,7 +529,7 @@ def _dependencies_of(instance):
 
 
 def _page_pre_save(sender, instance=None, raw=False, update_fields=None, **kwargs):
-    # Whether links to the page (its title, URL or being live) change: only
+    # Whether links to the page (its title, URL, being live or in menus) change: only
     # then do fragments that link to arbitrary pages (PAGES) go stale. One
     # query per page save, in the editor's request.
     from wagtail.models import Page
@@ -537,7 +538,7 @@ def _page_pre_save(sender, instance=None, raw=False, update_fields=None, **kwarg
         return
     if b52_settings.FRAGMENT_CACHE is None:
         return
-    fields = ("title", "url_path", "live", "slug")
+    fields = ("title", "url_path", "live", "slug", "show_in_menus")
     if update_fields is not None and not set(update_fields) & set(fields):
         instance._b52_link_changed = False
         return

@@ -1,5 +1,6 @@
 """Helpers shared by the page types of every b52_wagtail app."""
 
+import functools
 import unicodedata
 
 from django.core.paginator import InvalidPage, Paginator
@@ -22,6 +23,13 @@ from .conf import b52_settings
 HEAD_BLOCK = "extra_head"
 CSS_BLOCK = "extra_css"
 JS_BLOCK = "extra_js"
+
+
+def once(func, *args):
+    """A callable that calls ``func(*args)`` on first use and then returns
+    its result: a template context value that costs nothing when a cached
+    fragment leaves it unused."""
+    return functools.cache(functools.partial(func, *args))
 
 
 def template_block_names(name):

@@ -176,7 +176,7 @@ def setup_b52(folder):
     )
     env = environment([folder, ROOT / "example_site", ROOT], "b52_bench_settings")
     manage = [PYTHON, str(ROOT / "example_site" / "manage.py")]
-    for command in (["migrate", "--no-input"], ["createcachetable"], ["b52_demo"]):
+    for command in (["migrate", "--no-input"], ["createcachetable"], ["b52_demo"], ["demo_home"]):
         run([*manage, *command], env)
     return env
 

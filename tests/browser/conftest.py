@@ -77,6 +77,7 @@ def demo_env():
     _manage(env, "migrate", "--noinput")
     demo_output = _manage(env, "b52_demo")
     (workdir / "demo-pages.txt").write_text(demo_output)
+    _manage(env, "demo_home")
     _manage(env, "demo_admin")
     env["B52_DEMO_PAGES"] = str(workdir / "demo-pages.txt")
     yield env

@@ -30,14 +30,13 @@ from ...cache import PAGES, media_tags, model_tag, snippet_tags, tree
 from ...conf import b52_settings
 from ...forms import LocalDateTimeFormMixin
 from ...models import ApplicantType, Contact
-from ...pages import B52PageMixin
+from ...pages import B52PageMixin, once
 from ...serializers import PageLinkField
 from ..panels import StartHerePageChooserPanel
 from .common import (
     DEFAULT_AWARD_NAME,
     DEFAULT_PRIZE_MONEY,
     ApplicantTypesField,
-    _once,
     all_applicant_types,
     format_deadline,
     format_euro,
@@ -227,9 +226,9 @@ class AbstractAwardCallPage(B52PageMixin, NextEditionMixin, Page):
         context["status"] = self.get_status()
         context["accepting"] = self.accepts_applications()
         context["badge"] = self.get_badge()
-        context["showcase"] = _once(self.get_showcase)
-        context["application_page"] = _once(self.get_application_page)
-        context["call_documents"] = _once(self.get_call_documents)
+        context["showcase"] = once(self.get_showcase)
+        context["application_page"] = once(self.get_application_page)
+        context["call_documents"] = once(self.get_call_documents)
         context["header_dependencies"] = self.get_header_dependencies()
         context["cache_dependencies"] = self.get_cache_dependencies()
         return context

@@ -59,18 +59,6 @@ class ApplicantTypesField(models.JSONField):
             raise ValidationError(_("Choose applicant types from the list."), code="invalid_choice")
 
 
-def _once(function):
-    """A callable that calls ``function`` on first use and remembers the result."""
-    result = []
-
-    def call():
-        if not result:
-            result.append(function())
-        return result[0]
-
-    return call
-
-
 def call_models():
     """Every concrete model of an award call (the default and host subclasses)."""
     from .call import AbstractAwardCallPage  # here: .call imports this module

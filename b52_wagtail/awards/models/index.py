@@ -13,10 +13,10 @@ from wagtail.search import index
 
 from ...blocks import BodyStreamBlock
 from ...cache import PAGES, media_tags, snippet_tags, tree
-from ...pages import B52PageMixin
+from ...pages import B52PageMixin, once
 from .archive import AbstractWinnerArchivePage
 from .call import AbstractAwardCallPage
-from .common import _once, call_models, showcase_models
+from .common import call_models, showcase_models
 from .showcase import AbstractWinnerShowcasePage
 
 
@@ -44,7 +44,7 @@ class AbstractAwardIndexPage(B52PageMixin, Page):
         context["current_call"] = calls[0] if calls else None
         # The calls' badges follow the clock and stay live; the archives and
         # the texts come from the fragment cache.
-        context["archives"] = _once(self.get_archives)
+        context["archives"] = once(self.get_archives)
         context["cache_dependencies"] = [
             tree(self),
             PAGES,

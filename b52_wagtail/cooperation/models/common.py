@@ -13,18 +13,6 @@ def json_ld(data):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_LD_ESCAPES))  # noqa: S308
 
 
-def _once(function):
-    """A callable that calls ``function`` on first use and remembers the result."""
-    result = []
-
-    def call():
-        if not result:
-            result.append(function())
-        return result[0]
-
-    return call
-
-
 def rows(manager, *, select=(), prefetch=()):
     """The rows of an inline relation, joined and prefetched when they come
     from the database (in a preview they are unsaved objects in memory)."""

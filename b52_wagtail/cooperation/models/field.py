@@ -24,7 +24,7 @@ from b52_wagtail.models import (
     Organisation,
     Programme,
 )
-from b52_wagtail.pages import B52PageMixin
+from b52_wagtail.pages import B52PageMixin, once
 
 from ...serializers import (
     ContactField,
@@ -34,7 +34,7 @@ from ...serializers import (
     ProgrammeField,
 )
 from ..blocks import CooperationStreamBlock
-from .common import _once, rows
+from .common import rows
 from .overview import DistrictOverviewMixin
 
 
@@ -305,7 +305,7 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
         # Each value is a callable that the template calls on first use,
         # inside its cached fragments ({% b52_cache %}): a page served from
         # the cache runs none of these queries.
-        programmes = _once(
+        programmes = once(
             lambda: [
                 link.programme
                 for link in rows(self.programme_links, select=["programme__coordinator"])
@@ -314,28 +314,28 @@ class AbstractCooperationFieldPage(B52PageMixin, DistrictOverviewMixin, Page):
         context.update(
             {
                 "programmes": programmes,
-                "responsibilities": _once(
+                "responsibilities": once(
                     lambda: rows(
                         self.responsibilities,
                         select=["programme", "organisation"],
                         prefetch=["districts"],
                     )
                 ),
-                "organisations": _once(lambda: list(self.organisations.all())),
-                "funding_phases": _once(lambda: rows(self.funding_phases, select=["programme"])),
-                "contacts": _once(
+                "organisations": once(lambda: list(self.organisations.all())),
+                "funding_phases": once(lambda: rows(self.funding_phases, select=["programme"])),
+                "contacts": once(
                     lambda: [
                         link.contact
                         for link in rows(self.contact_links, select=["contact__organisation"])
                     ]
                 ),
-                "related_pages": _once(self.get_related_pages),
-                "latest_news": _once(lambda: self.get_latest_news(request, programmes())),
+                "related_pages": once(self.get_related_pages),
+                "latest_news": once(lambda: self.get_latest_news(request, programmes())),
                 "cache_dependencies": self.get_cache_dependencies(),
                 "related_dependencies": self.get_related_dependencies(),
             }
         )
-        districts = _once(self.list_districts)
+        districts = once(self.list_districts)
         context.update(self.get_district_form_context(request, districts=districts))
         return context
 

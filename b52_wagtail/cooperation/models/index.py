@@ -16,10 +16,10 @@ from b52_wagtail.models import (
     OrganisationKind,
     Programme,
 )
-from b52_wagtail.pages import B52PageMixin
+from b52_wagtail.pages import B52PageMixin, once
 
 from ..blocks import CooperationStreamBlock
-from .common import _once, json_ld
+from .common import json_ld
 from .field import (
     AbstractCooperationFieldPage,
     CooperationFieldPage,
@@ -67,19 +67,19 @@ class AbstractCooperationIndexPage(B52PageMixin, DistrictOverviewMixin, Page):
         if kwargs.get("b52_overview"):
             return context
         # Callables, called inside the cached fragments (see the field page).
-        members = _once(self.get_members)
-        context["member_groups"] = _once(lambda: self.group_members(members()))
-        context["field_cards"] = _once(
+        members = once(self.get_members)
+        context["member_groups"] = once(lambda: self.group_members(members()))
+        context["field_cards"] = once(
             lambda: [
                 {"page": field_page, "url": field_page.get_url(request)}
                 for field_page in self.get_field_pages()
             ]
         )
-        context["structured_data"] = _once(
+        context["structured_data"] = once(
             lambda: json_ld(self.get_structured_data(request, members()))
         )
         context["cache_dependencies"] = self.get_cache_dependencies()
-        districts = _once(self.list_districts)
+        districts = once(self.list_districts)
         context.update(self.get_district_form_context(request, districts=districts))
         return context
 

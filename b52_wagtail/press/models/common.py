@@ -2,7 +2,6 @@
 navigation links to releases and small query helpers."""
 
 import datetime
-from functools import cache, partial
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -44,11 +43,6 @@ def _links(queryset, parent_url):
         ]
     pages = Page.objects.in_bulk([row["pk"] for row in rows])
     return [ReleaseLink(r["title"], pages[r["pk"]].url, r["release_date"]) for r in rows]
-
-
-def _once(func, *args):
-    """A callable that calls ``func(*args)`` once and then returns its result."""
-    return cache(partial(func, *args))
 
 
 def _first_link(queryset, parent_url):

@@ -34,7 +34,7 @@ from ...models import (
     Organisation,
     Programme,
 )
-from ...pages import B52PageMixin
+from ...pages import B52PageMixin, once
 from .. import serializers
 from .common import (
     _JSON_SCRIPT_ESCAPES,
@@ -44,7 +44,6 @@ from .common import (
     _ids,
     _is_prefetched,
     _links,
-    _once,
     _rendition,
 )
 
@@ -215,23 +214,23 @@ class AbstractPressReleasePage(B52PageMixin, Page):
         # template calls on first use, inside its cached fragments
         # ({% b52_cache %}), so a page served from the cache runs none of them.
         context = super().get_context(request, *args, **kwargs)
-        releases = _once(type(self).visible_releases)
-        parent_url = _once(self.get_parent_url, request)
-        neighbours = _once(lambda: self.get_neighbours(releases(), parent_url()))
-        share_image = _once(self.get_share_image)
+        releases = once(type(self).visible_releases)
+        parent_url = once(self.get_parent_url, request)
+        neighbours = once(lambda: self.get_neighbours(releases(), parent_url()))
+        share_image = once(self.get_share_image)
         context.update(
             {
                 "previous_release": lambda: neighbours()[0],
                 "next_release": lambda: neighbours()[1],
-                "related_releases": _once(
+                "related_releases": once(
                     lambda: self.get_related_releases(releases(), parent_url())
                 ),
                 "share_image": share_image,
-                "share_image_url": _once(
+                "share_image_url": once(
                     lambda: request.build_absolute_uri(share_image().url) if share_image() else ""
                 ),
-                "canonical_url": _once(self.get_full_url, request),
-                "json_ld": _once(lambda: self.get_json_ld(request, share_image())),
+                "canonical_url": once(self.get_full_url, request),
+                "json_ld": once(lambda: self.get_json_ld(request, share_image())),
                 "cache_dependencies": self.get_cache_dependencies(),
             }
         )

@@ -1,0 +1,218 @@
+"""The home page's blocks: a hero written by the editors and blocks that fill
+themselves from the package's pages.
+
+Each automatic block runs a fixed number of queries, whatever the number of
+pages. The lists (releases, cooperation fields, winners) are computed inside
+cached fragments (``{% b52_cache %}`` in their templates, keyed on what they
+show): the context carries callables that only run when a fragment is
+rendered. The current call is not cached: its status and days left follow
+the clock.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.utils import timezone
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from b52_wagtail.awards.models import (
+    AwardCallPage,
+    Winner,
+    WinnerArchivePage,
+    WinnerShowcasePage,
+)
+from b52_wagtail.blocks import BodyStreamBlock
+from b52_wagtail.cache import PAGES, media_tags, model_tag, snippet_tags
+from b52_wagtail.cooperation.models import CooperationFieldPage, CooperationIndexPage
+from b52_wagtail.pages import once
+from b52_wagtail.press.models import PressReleaseIndexPage, PressReleasePage
+
+
+def _locale_id(parent_context):
+    page = (parent_context or {}).get("page")
+    return getattr(page, "locale_id", None)
+
+
+def _in_locale(queryset, locale_id):
+    return queryset.filter(locale_id=locale_id) if locale_id else queryset
+
+
+def _first_page(model, locale_id):
+    """The first live, public page of ``model`` in the locale, or None."""
+    return _in_locale(model.objects.live().public(), locale_id).order_by("path").first()
+
+
+class HeroBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label="Überschrift", max_length=120)
+    text = blocks.TextBlock(label="Text", required=False)
+    image = ImageChooserBlock(label="Bild", required=False)
+    image_alt = blocks.CharBlock(
+        label="Alternativtext des Bildes",
+        required=False,
+        help_text="Leer lassen, wenn das Bild nur schmückt.",
+    )
+    link_page = blocks.PageChooserBlock(label="Ziel des Handlungsaufrufs", required=False)
+    link_text = blocks.CharBlock(label="Text des Handlungsaufrufs", required=False)
+
+    class Meta:
+        label = "Bühne"
+        icon = "pick"
+        template = "home/blocks/hero.html"
+
+
+class CurrentCallBlock(blocks.StructBlock):
+    """The call open for applications now (else the next announced one),
+    its deadline in Berlin time and a link to its application form."""
+
+    heading = blocks.CharBlock(label="Überschrift", default="Aktuelle Ausschreibung")
+    text_without_call = blocks.TextBlock(
+        label="Text, wenn keine Ausschreibung läuft",
+        required=False,
+        default="Zurzeit läuft keine Ausschreibung.",
+    )
+
+    class Meta:
+        label = "Aktuelle Ausschreibung (automatisch)"
+        icon = "date"
+        template = "home/blocks/current_call.html"
+
+    @staticmethod
+    def current_call(locale_id, now=None):
+        """The call accepting applications at ``now`` that closes first,
+        else the call whose applications open next, else None. One query."""
+        now = now or timezone.now()
+        calls = _in_locale(AwardCallPage.objects.live().public(), locale_id)
+        # The deadline names the last accepted minute (see closes_at).
+        candidates = calls.filter(deadline__gte=now - datetime.timedelta(minutes=1)).order_by(
+            "deadline"
+        )
+        upcoming = None
+        for call in candidates:
+            if call.accepts_applications(now):
+                return call
+            if upcoming is None and call.application_start and call.application_start > now:
+                upcoming = call
+        return upcoming
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        call = self.current_call(_locale_id(parent_context))
+        context["call"] = call
+        if call is not None:
+            context["badge"] = call.get_badge()
+            context["accepting"] = call.accepts_applications()
+            context["days_left"] = call.days_left()
+            context["application_page"] = call.get_application_page()
+        return context
+
+
+class LatestReleasesBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label="Überschrift", default="Aktuelle Pressemitteilungen")
+    count = blocks.IntegerBlock(label="Anzahl", default=3, min_value=1, max_value=6)
+
+    class Meta:
+        label = "Neueste Pressemitteilungen (automatisch)"
+        icon = "doc-full"
+        template = "home/blocks/latest_releases.html"
+
+    @staticmethod
+    def releases(locale_id, count):
+        queryset = _in_locale(PressReleasePage.visible_releases(), locale_id)
+        queryset = queryset.order_by("-release_date", "-first_published_at", "-pk")
+        return list(PressReleasePage.with_card_data(queryset)[:count])
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        locale_id = _locale_id(parent_context)
+        context["releases"] = once(lambda: self.releases(locale_id, value["count"]))
+        context["index_page"] = once(lambda: _first_page(PressReleaseIndexPage, locale_id))
+        context["dependencies"] = [
+            model_tag(PressReleasePage),
+            PAGES,
+            *media_tags(),
+            *snippet_tags("Organisation", "Programme"),
+        ]
+        return context
+
+
+class CooperationFieldsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label="Überschrift", default="Unsere Kooperationsfelder")
+    text = blocks.TextBlock(label="Text", required=False)
+
+    class Meta:
+        label = "Kooperationsfelder (automatisch)"
+        icon = "group"
+        template = "home/blocks/cooperation_fields.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        locale_id = _locale_id(parent_context)
+        fields = _in_locale(CooperationFieldPage.objects.live().public(), locale_id)
+        context["fields"] = once(lambda: list(fields.defer_streamfields().order_by("path")))
+        context["index_page"] = once(lambda: _first_page(CooperationIndexPage, locale_id))
+        context["dependencies"] = [model_tag(CooperationFieldPage), PAGES]
+        return context
+
+
+class WinnersBlock(blocks.StructBlock):
+    """The winners of the last years' showcases, by district."""
+
+    heading = blocks.CharBlock(label="Überschrift", default="Preisträger der letzten Jahre")
+    text = blocks.TextBlock(label="Text", required=False)
+    years = blocks.IntegerBlock(label="Jahrgänge", default=5, min_value=1, max_value=20)
+
+    class Meta:
+        label = "Preisträger nach Kreisen (automatisch)"
+        icon = "trophy"
+        template = "home/blocks/winners.html"
+
+    @staticmethod
+    def winners_by_district(locale_id, years):
+        """``(showcases, [(district, [winner, …]), …])``: the ``years`` most
+        recent live showcases (newest first) and their winners grouped by
+        district, districts alphabetical. Two queries."""
+        showcases = _in_locale(WinnerShowcasePage.objects.live().public(), locale_id)
+        showcases = list(
+            showcases.defer_streamfields()
+            .select_related("call")
+            .order_by("-call__edition", "-first_published_at")[:years]
+        )
+        by_pk = {showcase.pk: showcase for showcase in showcases}
+        winners = []
+        for winner in (
+            Winner.objects.filter(page_id__in=by_pk)
+            .select_related("district")
+            .order_by("district__name_sort_key", "district_id", "municipality")
+        ):
+            winner.showcase = by_pk[winner.page_id]
+            winners.append(winner)
+        grouped = [
+            (district, list(items))
+            for district, items in groupby(winners, key=lambda winner: winner.district)
+        ]
+        return {"showcases": showcases, "districts": grouped, "count": len(winners)}
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        locale_id = _locale_id(parent_context)
+        context["winners"] = once(lambda: self.winners_by_district(locale_id, value["years"]))
+        context["archive_page"] = once(lambda: _first_page(WinnerArchivePage, locale_id))
+        context["dependencies"] = [
+            model_tag(WinnerShowcasePage),
+            model_tag(AwardCallPage),
+            PAGES,
+            *snippet_tags("District"),
+        ]
+        return context
+
+
+class HomeStreamBlock(BodyStreamBlock):
+    hero = HeroBlock()
+    current_call = CurrentCallBlock()
+    latest_releases = LatestReleasesBlock()
+    cooperation_fields = CooperationFieldsBlock()
+    winners = WinnersBlock()
+
+    class Meta:
+        label = "Inhalt der Startseite"
