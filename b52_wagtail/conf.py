@@ -104,6 +104,14 @@ DEFAULTS = {
     # sent again by the next worker run; keep it well above the longest SMTP
     # send (EMAIL_TIMEOUT), or a slow send may go out twice.
     "APPLICATION_MAIL_LEASE": 300,
+    # The jury (b52_wagtail.applications.jury): name of the group of jurors
+    # (created by a migration with the admin access and the review
+    # permission only), days before the review deadline on which
+    # b52_jury_reminders reminds jurors with open reviews, and seconds a
+    # juror's admin session lasts (None: the host's SESSION_COOKIE_AGE).
+    "JURY_GROUP": "B 52 Jury",
+    "JURY_REMINDER_DAYS": 3,
+    "JURY_SESSION_AGE": 2 * 60 * 60,
 }
 
 STANDALONE_BASE_TEMPLATE = "b52_wagtail/base.html"

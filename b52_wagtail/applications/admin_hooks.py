@@ -10,7 +10,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter, get_active_log_context, log
 from wagtail.models import Page
 
-from . import views
+from . import (  # noqa: F401 (dashboard: hooks)
+    dashboard,
+    data_rights_views,
+    views,
+    winners,
+    workflow_views,
+)
+from .jury import admin_hooks as jury_admin_hooks  # noqa: F401 (registers the jury's hooks)
 from .models import ApplicationStatus, ApplicationSubmission
 from .permissions import (
     DELETE,
@@ -24,6 +31,12 @@ admin_urlpatterns = [
     path("<int:pk>/", views.submission_detail, name="detail"),
     path("<int:pk>/status/", views.submission_status, name="status"),
     path("attachments/<int:pk>/", views.attachment_confirm, name="attachment"),
+    # Notes, the applicant's reply, the mails staff write (the workflow's log actions too).
+    *workflow_views.urlpatterns,
+    path("<int:pk>/data-rights/", data_rights_views.person, name="data_rights"),
+    path("<int:pk>/data-rights/export/", data_rights_views.export, name="data_rights_export"),
+    path("<int:pk>/data-rights/erase/", data_rights_views.erase, name="data_rights_erase"),
+    path("winners/<int:page_id>/", winners.choose_winners, name="winners"),
 ]
 
 

@@ -16,3 +16,4 @@ class B52ApplicationsConfig(B52AppConfig):
             checks,  # noqa: F401  (registers the storage checks)
             signals,  # noqa: F401  (deletes stored files with their rows)
         )
+        from .jury import sessions  # noqa: F401  (jurors' sessions expire)

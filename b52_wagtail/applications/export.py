@@ -29,6 +29,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.log_actions import log
 
@@ -130,6 +131,9 @@ class SubmissionExport:
         self.statuses = choice_labels("status")
         self.applicant_types = choice_labels("applicant_type")
         self.zone = localization.zone()
+        # A checkbox an editor added: "Ja"/"Nein" in CSV, not "True"/"False"
+        # (XLSX has boolean cells).
+        self.yes_no = {True: gettext("Yes"), False: gettext("No")}
         self.xlsx_date_format = ExcelDateFormatter().get()
         # {UTC hour since 1970: offset of the zone in seconds} (excel_serial)
         self.offsets = {}
@@ -289,6 +293,8 @@ class SubmissionExport:
             return "'" + value if value.startswith(FORMULA_PREFIXES) else value
         if value is None:
             return ""
+        if value is True or value is False:
+            return self.yes_no[value]
         if isinstance(value, datetime.datetime):
             # dd.mm.yyyy HH:MM, faster than strftime() (twice a row)
             v = self.local(value)

@@ -84,10 +84,13 @@ def mail_answers(submission, page):
 
 
 def build_confirmation(submission):
+    from .applicant_mail import withdraw_url
+
     page = submission.page.specific
     site_settings = _site_settings(page)
     with localization.override(page.mail_language()):
         context = {
+            "withdraw_url": withdraw_url(submission, page),
             "submission": submission,
             "page": page,
             "call": localized_page(page.call, page.locale_id),
@@ -132,12 +135,36 @@ def build_notification(submission):
     )
 
 
+def build_written(delivery):
+    """A mail written in the admin (or an update to the Geschäftsstelle),
+    sent as stored: to the applicant, or the update to the form's recipients."""
+    submission = delivery.submission
+    page = submission.page.specific
+    if delivery.kind == "office_update":
+        to, reply_to = page.notification_recipients(), []
+    else:
+        site_settings = _site_settings(page)
+        to = [submission.email]
+        office = site_settings.office_email if site_settings else ""
+        reply_to = [office] if office else []
+    return EmailMessage(
+        subject=delivery.subject,
+        body=bounded(delivery.body),
+        from_email=_from_address(page),
+        to=to,
+        reply_to=reply_to,
+    )
+
+
 BUILDERS = {"confirmation": build_confirmation, "notification": build_notification}
 
 
 def send_delivery_mail(delivery):
     """Send the mail of ``delivery``; raises when the mail server fails."""
-    message = BUILDERS[delivery.kind](delivery.submission)
+    if delivery.kind in BUILDERS:
+        message = BUILDERS[delivery.kind](delivery.submission)
+    else:
+        message = build_written(delivery)
     if not message.to:
         raise ValueError("no recipient")
     message.connection = get_connection(fail_silently=False)

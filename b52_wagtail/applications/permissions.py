@@ -15,6 +15,10 @@ on top; deleting applications (Wagtail's delete view, deleting the form page
 or a page above it) needs ``b52_applications.delete_applicationsubmission``.
 Only users with ``view_all_applications`` see and change the reviewer groups
 of a form page in the page editor.
+
+Jurors do not read applications through this module: a call's jury
+(``Jury``) names them, and :mod:`.jury.access` lets them see the
+applications forwarded to it. The reviewer groups remain for read access.
 """
 
 from django.contrib.contenttypes.models import ContentType

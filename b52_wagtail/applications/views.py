@@ -4,9 +4,9 @@ and the CSRF failure page."""
 
 import datetime
 import re
+from functools import cached_property
 from urllib.parse import quote
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, prefetch_related_objects
@@ -17,22 +17,24 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
 from django_filters import ChoiceFilter, DateFromToRangeFilter
-from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.contrib.forms.views import SubmissionsListView
-from wagtail.log_actions import log
 
 from .. import localization
 from ..pages import layout_context
+from .data_rights import can_use_data_rights
 from .export import EXPORT_ACTION, SubmissionExport  # noqa: F401 (EXPORT_ACTION for admin_hooks)
 from .forms import HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD, ApplicationForm
+from .history import DOWNLOAD_ACTION, log_application
 from .models import ApplicationStatus, ApplicationSubmission, Attachment
 from .permissions import application_pages_for_user, can_change_status, can_view_applications
 from .storage import private_storage
 from .uploads import warning_labels
+from .workflow_views import StatusForm, submission_status, workflow_context  # noqa: F401
 
 STATUS_ACTION = "b52_applications.status"
 PURGE_ACTION = "b52_applications.purge"
@@ -111,6 +113,19 @@ class ApplicationSubmissionsListView(SubmissionsListView):
     page_title = gettext_lazy("Applications")
     export_class = SubmissionExport
 
+    @cached_property
+    def header_buttons(self):
+        """Wagtail's buttons, plus carrying the awarded applications into
+        the call's winner showcase (:mod:`.winners`) for staff who may
+        change applications."""
+        buttons = list(super().header_buttons)
+        if getattr(self.form_page, "call_id", None) and can_change_status(
+            self.request.user, self.form_page
+        ):
+            url = reverse("b52_applications_admin:winners", args=[self.form_page.pk])
+            buttons.append(HeaderButton(gettext("Winners to the showcase…"), url, icon_name="pick"))
+        return buttons
+
     def dispatch(self, request, *args, **kwargs):
         self.form_page = kwargs.get("form_page")
         if self.form_page is None or not can_view_applications(request.user, self.form_page):
@@ -180,10 +195,6 @@ class ApplicationSubmissionsListView(SubmissionsListView):
         )
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ApplicationStatus.choices)
-
-
 def _submission_for(request, pk):
     """The submission and its form page, or (None, None) without permission."""
     submission = get_object_or_404(
@@ -217,47 +228,15 @@ def submission_detail(request, pk):
             "extra": extra,
             "attachments": attachments,
             "deliveries": submission.mail_deliveries.all(),
-            "status_form": StatusForm(initial={"status": submission.status}),
+            **workflow_context(request, submission, page),
             "can_change_status": can_change_status(request.user, page),
+            "can_use_data_rights": can_use_data_rights(request.user),
             "list_url": reverse("wagtailforms:list_submissions", args=[page.pk]),
             "page_title": gettext("Application %(receipt)s")
             % {"receipt": submission.receipt_number or submission.pk},
             "header_icon": "form",
         },
     )
-
-
-@require_POST
-def submission_status(request, pk):
-    submission, page = _submission_for(request, pk)
-    if submission is None or not can_change_status(request.user, page):
-        return deny(request)
-    form = StatusForm(request.POST)
-    if form.is_valid() and form.cleaned_data["status"] != submission.status:
-        old = submission.status
-        submission.status = form.cleaned_data["status"]
-        submission.is_spam = submission.status == ApplicationStatus.SPAM
-        submission.save(update_fields=["status", "is_spam"])
-        log(
-            instance=page,
-            action=STATUS_ACTION,
-            user=request.user,
-            data={
-                "submission_id": submission.pk,
-                "receipt_number": submission.receipt_number,
-                "old": old,
-                "new": submission.status,
-            },
-        )
-        messages.success(
-            request,
-            gettext("The status of %(receipt)s is now “%(status)s”.")
-            % {
-                "receipt": submission.receipt_number or submission.pk,
-                "status": submission.get_status_display(),
-            },
-        )
-    return redirect("b52_applications_admin:detail", pk=submission.pk)
 
 
 def applications_index(request):
@@ -339,6 +318,18 @@ def download_attachment(request, pk):
     # following a link alone.
     if attachment.warnings and request.method != "POST":
         return redirect("b52_applications_admin:attachment", pk=attachment.pk)
+    response = attachment_response(attachment)
+    if request.method != "HEAD":
+        log_application(
+            attachment.submission, DOWNLOAD_ACTION, user=request.user, attachment_id=attachment.pk
+        )
+    return response
+
+
+def attachment_response(attachment):
+    """The file of ``attachment`` from the private storage, as a download
+    that a browser neither sniffs, nor caches, nor runs (Http404 when the
+    name is not one the package wrote or the file is gone)."""
     name = attachment.file.name or ""
     if not name.startswith("b52-applications/") or ".." in name or "\\" in name:
         raise Http404

@@ -21,7 +21,10 @@ class StartHerePageChooserPanel(PageChooserPanel):
     """A ``PageChooserPanel`` whose chooser opens at the page being edited
     (``start_at="self"``, e.g. a call's form page, which usually lives below
     the call) or at its parent (``start_at="parent"``, the default: siblings
-    such as the calls of a section). A new page opens at its future parent."""
+    such as the calls of a section), or one level higher
+    (``start_at="grandparent"``: a form page below its call, a showcase in the
+    winners archive next to the calls). A new page counts from its future
+    parent."""
 
     def __init__(self, field_name, page_type=None, can_choose_root=False, start_at="parent", **kw):
         super().__init__(field_name, page_type=page_type, can_choose_root=can_choose_root, **kw)
@@ -53,7 +56,13 @@ class StartHerePageChooserPanel(PageChooserPanel):
             if page is None:
                 return None
             if page.pk is None:
-                return getattr(self.form, "parent_page", None)
+                parent = getattr(self.form, "parent_page", None)
+                if self.panel.start_at == "grandparent" and parent is not None:
+                    return parent.get_parent() or parent
+                return parent
             if self.panel.start_at == "self":
                 return page
-            return page.get_parent()
+            parent = page.get_parent()
+            if self.panel.start_at == "grandparent" and parent is not None:
+                return parent.get_parent() or parent
+            return parent

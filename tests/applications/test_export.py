@@ -349,3 +349,34 @@ def test_xlsx_times_keep_the_berlin_clock_across_the_change_to_summer_time(
         datetime.datetime(2026, 3, 29, 3, 0),
         datetime.datetime(2026, 3, 29, 3, 0, 1),
     )
+
+
+def test_a_checkbox_an_editor_added_reads_ja_or_nein_in_csv(client, office, call, districts):
+    from b52_wagtail.applications.models import ApplicationFormField
+
+    from .utils import make_form_page
+
+    form_page = make_form_page(call, slug="mit-haekchen", extra_fields=False)
+    form_page.form_fields = [
+        ApplicationFormField(label="Mit Kita beteiligt", field_type="checkbox", required=False)
+    ]
+    form_page.save_revision().publish()
+    for number, answer in enumerate((True, False), 1):
+        ApplicationSubmission.objects.create(
+            page=form_page,
+            form_data={"mit_kita_beteiligt": answer},
+            applicant_type="gemeinde",
+            applicant_name=f"Gemeinde {number}",
+            district=districts["Göppingen"],
+            project_title="Projekt",
+            summary="Kurz.",
+            contact_name="Anna Muster",
+            email="anna@example.org",
+            phone="0711",
+            receipt_number=f"B52-2026-900{number}",
+            idempotency_token=uuid.uuid4(),
+        )
+    client.force_login(office)
+    rows = csv_rows(client.get(export_url(form_page, "csv")))
+    column = rows[0].index("Mit Kita beteiligt")
+    assert sorted(row[column] for row in rows[1:]) == ["Ja", "Nein"]

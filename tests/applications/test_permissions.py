@@ -278,6 +278,8 @@ def test_a_status_change_needs_the_change_permission_and_is_logged_without_perso
     client.force_login(users["jury"])
     assert client.post(url, {"status": "jury"}).status_code == 403
     client.force_login(users["office"])
+    # The workflow forwards to the jury from "in review" (tests/applications/test_workflow.py).
+    ApplicationSubmission.objects.filter(pk=submission.pk).update(status="in_review")
     response = client.post(url, {"status": "jury"})
     assert response.status_code == 302
     submission.refresh_from_db()

@@ -37,7 +37,10 @@ def old_and_new(client, home, district, admin_user):
     # A queued mail that never went out must go too.
     MailDelivery.objects.filter(submission=old).update(state="queued")
     client.force_login(admin_user)
-    client.post(reverse("b52_applications_admin:status", args=[old.pk]), {"status": "not_selected"})
+    status_url = reverse("b52_applications_admin:status", args=[old.pk])
+    # The workflow: received → in review → not selected.
+    client.post(status_url, {"status": "in_review"})
+    client.post(status_url, {"status": "not_selected"})
     client.logout()
     new_page = make_form_page(make_call(home), slug="bewerbung-neu")
     submit(client, new_page, valid_data(district, project_title="Neues Projekt"))
@@ -65,7 +68,10 @@ def test_purge_deletes_what_is_past_the_retention_period(
     assert purge_entry.page_id == old_page.pk
     assert purge_entry.data == {"count": 2}
     # The status change stays in the audit log, without personal data.
-    status_entry = PageLogEntry.objects.get(action="b52_applications.status")
+    status_entry = (
+        PageLogEntry.objects.filter(action="b52_applications.status").order_by("pk").last()
+    )
+    assert status_entry.data["new"] == "not_selected"
     text = str(status_entry.message) + str(status_entry.data)
     for private in ("Anna", "Salach", "anna.muster", "Altes Projekt"):
         assert private not in text

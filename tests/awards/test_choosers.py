@@ -1,5 +1,6 @@
-"""The application-page chooser of a call opens at the call (where its form
-usually lives), not at Wagtail's root."""
+"""Page choosers open where the editor needs them, not at Wagtail's root: a
+call's application-page chooser at the call (where its form usually lives),
+the call chooser of a form or a showcase among the calls."""
 
 import json
 import re
@@ -46,3 +47,26 @@ def test_a_chosen_form_keeps_wagtails_own_start(client, editor, section, home):
     call.save_revision().publish()
     html = client.get(reverse("wagtailadmin_pages:edit", args=[call.pk])).content.decode()
     assert chooser_options(html, "application_page")["parentId"] == home.pk
+
+
+def test_a_new_form_below_its_call_opens_its_call_chooser_among_the_calls(client, editor, section):
+    call = make_call(section, 2026)
+    url = reverse(
+        "wagtailadmin_pages:add", args=("b52_applications", "applicationformpage", call.pk)
+    )
+    html = client.get(url).content.decode()
+    assert chooser_options(html, "call")["parentId"] == section.pk
+    modal = client.get(reverse("wagtailadmin_choose_page_child", args=[section.pk]))
+    assert "Ausschreibung 2026" in modal.json()["html"]
+
+
+def test_a_new_showcase_in_the_archive_opens_its_call_chooser_among_the_calls(
+    client, editor, section
+):
+    from b52_wagtail.awards.models import WinnerArchivePage
+
+    archive = WinnerArchivePage(title="Preisträger", slug="preistraeger")
+    section.add_child(instance=archive)
+    url = reverse("wagtailadmin_pages:add", args=("b52_awards", "winnershowcasepage", archive.pk))
+    html = client.get(url).content.decode()
+    assert chooser_options(html, "call")["parentId"] == section.pk

@@ -27,13 +27,13 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    PageChooserPanel,
 )
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ... import localization
+from ...awards.panels import StartHerePageChooserPanel
 from ...cache import PAGES, media_tags, model_tag, tree
 from ...models import B52Settings
 from ...pages import B52PageMixin, localized_page
@@ -184,7 +184,9 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
 
     content_panels = [
         *AbstractEmailForm.content_panels,
-        PageChooserPanel("call", page_type="b52_awards.AwardCallPage"),
+        StartHerePageChooserPanel(
+            "call", page_type="b52_awards.AwardCallPage", start_at="grandparent"
+        ),
         FieldPanel("intro"),
         InlinePanel("form_fields", label=_("Additional form fields")),
         FieldPanel("thank_you_text"),
@@ -495,15 +497,7 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
                     receipt_number=receipt_number, **self.submission_values(form)
                 )
                 for order, checked in enumerate(form.cleaned_data["attachments"]):
-                    attachment = Attachment(
-                        submission=submission,
-                        warnings=list(getattr(checked, "warnings", ())),
-                        original_name=checked.original_name,
-                        size=checked.size,
-                        content_type=checked.content_type,
-                        sha256=checked.sha256,
-                        sort_order=order,
-                    )
+                    attachment = Attachment.from_checked(submission, checked, order)
                     name = attachment_upload_to(attachment, f"x.{checked.extension}")
                     # On the clean-up list before the write: a write that
                     # fails halfway (disk full) leaves no partial file.

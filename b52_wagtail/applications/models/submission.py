@@ -64,6 +64,13 @@ class ApplicationSubmission(AbstractFormSubmission):
         db_index=True,
     )
     is_spam = models.BooleanField(_("spam"), default=False, db_index=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the applicant's personal data was erased on request (Art. 17 GDPR)."),
+    )
     idempotency_token = models.UUIDField(_("form token"), editable=False)
 
     class Meta:
@@ -158,6 +165,20 @@ class Attachment(models.Model):
     def __str__(self):
         return self.original_name
 
+    @classmethod
+    def from_checked(cls, submission, checked, sort_order):
+        """An unsaved attachment of ``submission`` for a file the upload
+        checks passed (``uploads.CheckedFile``); the file is written apart."""
+        return cls(
+            submission=submission,
+            warnings=list(getattr(checked, "warnings", ())),
+            original_name=checked.original_name,
+            size=checked.size,
+            content_type=checked.content_type,
+            sha256=checked.sha256,
+            sort_order=sort_order,
+        )
+
 
 class MailDelivery(models.Model):
     """The state of one mail of a submission; the mail is rendered when sent."""
@@ -165,6 +186,9 @@ class MailDelivery(models.Model):
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation to the applicant")
         NOTIFICATION = "notification", _("Notification of the Geschäftsstelle")
+        REQUEST_DOCUMENTS = "request_documents", _("Request for missing documents")
+        DECISION = "decision", _("Decision to the applicant")
+        OFFICE_UPDATE = "office_update", _("Update to the Geschäftsstelle")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -179,6 +203,13 @@ class MailDelivery(models.Model):
         related_name="mail_deliveries",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(
+        _("subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("Of a mail written in the admin; empty for the mails rendered when sent."),
+    )
+    body = models.TextField(_("text"), blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )
@@ -195,7 +226,9 @@ class MailDelivery(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "kind"], name="b52_mail_delivery_unique_kind"
+                fields=["submission", "kind"],
+                condition=Q(kind__in=["confirmation", "notification"]),
+                name="b52_mail_delivery_unique_kind",
             )
         ]
 

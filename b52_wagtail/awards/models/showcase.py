@@ -13,7 +13,6 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
-    PageChooserPanel,
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -25,6 +24,7 @@ from ...cache import PAGES, media_tags, model_tag, snippet_tags, tree
 from ...models import ApplicantType, District
 from ...pages import B52PageMixin
 from ...serializers import PageLinkField
+from ..panels import StartHerePageChooserPanel
 from .call import AbstractAwardCallPage
 from .common import call_models, format_euro
 
@@ -81,7 +81,9 @@ class AbstractWinnerShowcasePage(B52PageMixin, Page):
     body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [
-        PageChooserPanel("call", page_type="b52_awards.AwardCallPage"),
+        StartHerePageChooserPanel(
+            "call", page_type="b52_awards.AwardCallPage", start_at="grandparent"
+        ),
         FieldRowPanel([FieldPanel("ceremony_date"), FieldPanel("ceremony_place")]),
         FieldPanel("intro"),
         InlinePanel("winners", heading=_("Winners"), label=_("Winner"), min_num=1),
