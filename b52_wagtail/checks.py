@@ -10,6 +10,9 @@ Every check has an id and a sentence that says what to add or change:
   mails and feeds would point to ``localhost``;
 - ``E005``, ``W002`` (deploy): the private attachment storage, in
   ``b52_wagtail.applications.checks``.
+- ``E007``, ``W006``: ``B52_REQUIRE_2FA`` without django-otp, its TOTP
+  plugin or the middleware (and without segno for the QR code), in
+  ``b52_wagtail.applications.twofactor.checks``.
 """
 
 from django.apps import apps

@@ -112,6 +112,15 @@ DEFAULTS = {
     "JURY_GROUP": "B 52 Jury",
     "JURY_REMINDER_DAYS": 3,
     "JURY_SESSION_AGE": 2 * 60 * 60,
+    # A second factor for the admin (b52_wagtail.applications.twofactor,
+    # extra "2fa"): names of the groups whose members must confirm their
+    # sign-in with a code from an authenticator app, and "superusers" for
+    # all superusers; empty: off. Codes tried per user: at most
+    # TWO_FACTOR_RATE_LIMIT per TWO_FACTOR_RATE_WINDOW seconds, counted in
+    # the cache named by APPLICATION_CACHE.
+    "REQUIRE_2FA": [],
+    "TWO_FACTOR_RATE_LIMIT": 5,
+    "TWO_FACTOR_RATE_WINDOW": 5 * 60,
 }
 
 STANDALONE_BASE_TEMPLATE = "b52_wagtail/base.html"

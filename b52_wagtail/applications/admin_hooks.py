@@ -25,6 +25,7 @@ from .permissions import (
     application_pages_for_user,
     can_delete_applications,
 )
+from .twofactor import admin_hooks as twofactor_admin_hooks  # noqa: F401 (second factor)
 
 admin_urlpatterns = [
     path("", views.applications_index, name="index"),

@@ -17,3 +17,4 @@ class B52ApplicationsConfig(B52AppConfig):
             signals,  # noqa: F401  (deletes stored files with their rows)
         )
         from .jury import sessions  # noqa: F401  (jurors' sessions expire)
+        from .twofactor import checks as twofactor_checks  # noqa: F401  (B52_REQUIRE_2FA)

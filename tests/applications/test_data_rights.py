@@ -411,7 +411,7 @@ def test_a_database_failure_changes_nothing(client, person, staff, monkeypatch):
     assert sorted(stored_files()) == files_before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_storage_failure_leaves_anonymised_rows_and_says_so(client, person, staff, monkeypatch):
     first = person["first"]
     name = first.attachments.get().file.name

@@ -309,8 +309,8 @@ def test_fields_only_get_data_knows_are_exported_too(
     rows = csv_rows(client.get(export_url(form_page, "csv")))
     assert rows[0] == headings
     assert [row[-4:] for row in rows[1:]] == [
-        ["'=TB52-2026-0001", "True", "2.5", "'-Dorf, Stadt"],
-        ["'=TB52-2026-0002", "False", "2.5", "'-Dorf, Stadt"],
+        ["'=TB52-2026-0001", "Ja", "2.5", "'-Dorf, Stadt"],
+        ["'=TB52-2026-0002", "Nein", "2.5", "'-Dorf, Stadt"],
     ]
     assert rows[2][HEADINGS.index("Status")] == "Eingegangen"
     assert rows[2][HEADINGS.index("Projekttitel")] == "'" + FORMULA

@@ -1,6 +1,7 @@
 """Settings shared by the example site's dev and production settings."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -144,6 +145,25 @@ B52_EMBED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("B52_EMBED_ORIGINS", "").split(",")
     if origin.strip()
+]
+
+# A second factor (TOTP) for admin users, with b52-wagtail[2fa] installed
+# (docs/applications.md, "Second factor"): B52_REQUIRE_2FA names the groups
+# that must use it, comma-separated in the environment, e.g.
+# B52_REQUIRE_2FA="B 52 Jury,Geschäftsstelle,superusers". Off by default.
+if find_spec("django_otp"):
+    INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "django_otp.middleware.OTPMiddleware",
+    )
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+        "b52_wagtail.applications.twofactor.RequireSecondFactorMiddleware",
+    )
+    OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+B52_REQUIRE_2FA = [
+    name.strip() for name in os.environ.get("B52_REQUIRE_2FA", "").split(",") if name.strip()
 ]
 
 # Application forms: an expired CSRF token gets an explanatory page that
