@@ -447,14 +447,22 @@ class ApplicationForm(BaseForm):
             if name not in RESERVED_FIELD_NAMES and not self[name].is_hidden
         ]
 
+    # Short names in the error summary for fields whose label is a sentence.
+    summary_labels = {"consent": _("Consent to the privacy notice")}
+
     def error_summary(self):
-        """(anchor, label, message) for every error, in the order of the form."""
+        """(anchor, label, message) for every error, in the order of the form.
+        The label ends with its separator: a colon, unless it is a question
+        or a sentence of its own (“Wer bewirbt sich?”)."""
         items = [("", "", str(message)) for message in self.non_field_errors()]
         for name, field in self.fields.items():
             if name in self.errors and name not in {TOKEN_FIELD, RENDERED_FIELD, HONEYPOT_FIELD}:
+                # The consent label holds a link: no link inside the summary's link.
+                label = strip_tags(str(self.summary_labels.get(name, field.label))).strip()
+                if not label.endswith(("?", "!", ".", ":")):
+                    label += ":"
                 for message in self.errors[name]:
-                    # The consent label holds a link: no link inside the summary's link.
-                    items.append((f"id_{name}", strip_tags(field.label), message))
+                    items.append((f"id_{name}", label, message))
         return items
 
     def visible_fields(self):

@@ -645,6 +645,18 @@ def test_the_error_summary_names_the_consent_field_without_a_nested_link(client,
     summary = response.content.decode().split('id="b52-error-summary"')[1].split("</div>")[0]
     assert 'href="#id_consent"' in summary
     assert 'href="/datenschutz/"' not in summary
+    # Each entry names its field once, with one separator: a short name for
+    # the consent sentence, no colon after a question.
+    entries = [
+        html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in summary.split("<li>")[1:]
+    ]
+    assert (
+        "Einwilligung in die Datenschutzerklärung: Bitte stimmen Sie der Datenschutzerklärung zu."
+        in entries
+    )
+    assert "Wer bewirbt sich? Bitte füllen Sie dieses Feld aus." in entries
+    assert "Projekttitel: Bitte füllen Sie dieses Feld aus." in entries
+    assert not any("?:" in entry or ".:" in entry for entry in entries)
 
 
 def test_multi_line_text_keeps_its_line_breaks_but_no_other_control_character(
