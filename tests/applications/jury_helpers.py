@@ -82,3 +82,40 @@ def make_application(form_page, district, number, *, status=ApplicationStatus.JU
             sort_order=order,
         )
     return submission
+
+
+def bulk_applications(form_page, district, numbers, *, status=ApplicationStatus.JURY):
+    """Many applications at once (query-count tests with 1,000 rows), each
+    with an attachment row (no file: lists only show its name)."""
+    submissions = ApplicationSubmission.objects.bulk_create(
+        ApplicationSubmission(
+            page=form_page,
+            call=form_page.call,
+            form_data={},
+            applicant_type="gemeinde",
+            applicant_name=f"Gemeinde {number}",
+            district=district,
+            project_title=f"Projekt {number}",
+            summary=f"Zusammenfassung {number}",
+            contact_name="Erika Muster",
+            email=f"bewerbung{number}@example.org",
+            phone="0711 123",
+            consent=True,
+            receipt_number=f"B52-{form_page.call.edition}-{number:04d}",
+            status=status,
+            idempotency_token=uuid.uuid4(),
+        )
+        for number in numbers
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            submission=submission,
+            file=f"b52-applications/{uuid.uuid4().hex}.pdf",
+            original_name="bewerbungsbogen.pdf",
+            size=1234,
+            content_type="application/pdf",
+            sha256="0" * 64,
+        )
+        for submission in submissions
+    )
+    return submissions

@@ -12,7 +12,7 @@ from django.urls import reverse
 from b52_wagtail import localization
 from b52_wagtail.applications.models import ApplicationStatus, Review, Score
 
-from .jury_helpers import make_application, make_juror, make_jury
+from .jury_helpers import bulk_applications, make_application, make_juror, make_jury
 from .utils import make_call, make_form_page
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_anonymous_is_sent_to_login(client, apps):
 def test_index_query_count_does_not_grow(
     client, juror, jury, form_page, district, django_assert_num_queries
 ):
-    """10 or 50 applications (some reviewed, one with a conflict): the same queries."""
+    """10 or 1,000 applications (some reviewed, one with a conflict): the same queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -142,14 +142,14 @@ def test_index_query_count_does_not_grow(
     client.get(reverse("b52_jury:index"))  # warm the admin's per-process caches
     with CaptureQueriesContext(connection) as ten:
         assert len(client.get(reverse("b52_jury:index")).context["groups"][0]["rows"]) == 10
-    made += [make_application(form_page, district, number) for number in range(11, 51)]
+    made += bulk_applications(form_page, district, range(11, 1001))
     review = Review.objects.create(submission=made[20], juror=juror)
     for criterion in jury.criteria.all():
         Score.objects.create(review=review, criterion=criterion, value=5)
     with django_assert_num_queries(len(ten.captured_queries)):
         response = client.get(reverse("b52_jury:index"))
     states = [row["state"] for row in response.context["groups"][0]["rows"]]
-    assert len(states) == 50
+    assert len(states) == 1000
     assert states.count("conflict") == 1 and states.count("done") == 1
 
 
