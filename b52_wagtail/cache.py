@@ -20,7 +20,11 @@ Dependencies are short strings (see :func:`tree`, :func:`model_tag`,
   fragment listing releases wherever they are depends on the release model).
 - ``PAGES``: a page appeared, disappeared or changed its title, its URL or
   whether it shows in menus (links to arbitrary pages: chosen related pages,
-  rich text links, navigation).
+  rich text links).
+- ``link:<path>`` and ``children:<path>`` (see :func:`link`,
+  :func:`children`): the same for one page, and for the children of one
+  page (navigation: a menu of the site root's children, breadcrumbs), so
+  that a new title deep in the tree leaves the navigation cached.
 
 The content generation itself (:func:`bump_content_generation`) is in every
 key: sites and the B 52 settings change it (every page shows them), and code
@@ -101,6 +105,29 @@ def page_tags(page, path=None):
     tags = [f"tree:{path[:end]}" for end in range(steplen, len(path) + 1, steplen)]
     models = {type(page), page.specific_class or type(page)}
     return [*tags, *sorted(model_tag(model) for model in models)]
+
+
+def link(path):
+    """The dependency on how the page at ``path`` is linked: its title, URL,
+    being live and being in menus (navigation, breadcrumbs)."""
+    return f"link:{path}"
+
+
+def children(path):
+    """The dependency on the links to the children of the page at ``path``:
+    one of them appeared, disappeared or changed how it is linked (a menu of
+    a section's pages)."""
+    return f"children:{path}"
+
+
+def link_tags(page, path=None):
+    """What a change of how ``page`` is linked increments besides ``PAGES``:
+    its own link and the children of its parent."""
+    path = page.path if path is None else path
+    tags = [link(path)]
+    if len(path) > type(page).steplen:
+        tags.append(children(path[: -type(page).steplen]))
+    return tags
 
 
 def fragment_cache():
@@ -520,7 +547,7 @@ def _dependencies_of(instance):
     if isinstance(instance, Page):
         tags = page_tags(instance)
         if getattr(instance, "_b52_link_changed", True):
-            tags.append(PAGES)
+            tags += [PAGES, *link_tags(instance)]
         return tags
     if isinstance(instance, PageViewRestriction):
         page = Page.objects.filter(pk=instance.page_id).first()
@@ -574,14 +601,14 @@ def _page_published(sender, instance=None, **kwargs):
 
 
 def _page_unpublished(sender, instance=None, **kwargs):
-    bump_dependencies(PAGES, *page_tags(instance))
+    bump_dependencies(PAGES, *page_tags(instance), *link_tags(instance))
 
 
 def _page_moved(sender, instance=None, parent_page_before=None, parent_page_after=None, **kwargs):
-    tags = [PAGES, *page_tags(instance)]
+    tags = [PAGES, *page_tags(instance), *link_tags(instance)]
     for parent in (parent_page_before, parent_page_after):
         if parent is not None:
-            tags += page_tags(parent)
+            tags += [*page_tags(parent), children(parent.path)]
     bump_dependencies(*tags)
 
 

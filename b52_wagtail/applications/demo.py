@@ -1,11 +1,14 @@
-"""Demo content: the application form of the open call, read from
-``demo_data/applications.json`` (slug ``bewerbung``), linked both ways, and
-two groups that show the applications permission (the Geschäftsstelle reads
-all applications, the jury those of its call)."""
+"""Demo content: the application forms of the open call and of the closed
+call of the year's work, read from ``demo_data/applications.json`` (slug
+``bewerbung``), linked both ways, and two groups per call that show the
+applications permission (the Geschäftsstelle reads all applications, the
+jury those of its call). The closed call's applications, jury and reviews
+come from ``demo_year`` (``demo_data/applications/closed-call.json``)."""
 
 from django.contrib.auth.models import Group, Permission
 
 from .. import demo_loader
+from . import demo_year
 from .models import ApplicationFormField, ApplicationFormPage
 
 DATA = demo_loader.load("applications")
@@ -21,14 +24,9 @@ def _group(spec, year):
     return group
 
 
-def build(root, state):
-    call = state.get("current_call")
-    if call is None:
-        stdout = state.get("stdout")
-        if stdout:
-            stdout.write("applications demo skipped: no open award call")
-        return
-    call = call.specific
+def build_form(call):
+    """The form page of ``call`` (created or updated, published) and the
+    office and jury groups of its edition."""
     spec = DATA["form"]
     year = call.edition
     form = ApplicationFormPage.objects.child_of(call).filter(slug=spec["slug"]).first()
@@ -59,5 +57,24 @@ def build(root, state):
 
     call.application_page = form
     call.save_revision().publish()
+    return form, {"office": office, "jury": jury}
+
+
+def build(root, state):
+    call = state.get("current_call")
+    if call is None:
+        stdout = state.get("stdout")
+        if stdout:
+            stdout.write("applications demo skipped: no open award call")
+        return
+    # The closed call first: the admin lists the forms by their latest
+    # revision, so the open call's form comes first there.
+    closed = state.get("calls", {}).get(demo_year.DATA["year"])
+    if closed is not None and closed.pk != call.pk:
+        closed_form, _groups = build_form(closed.specific)
+        demo_year.build(closed_form, closed.specific, state)
+        state["closed_application_form"] = closed_form
+
+    form, groups = build_form(call.specific)
     state["application_form"] = form
-    state["application_groups"] = {"office": office, "jury": jury}
+    state["application_groups"] = groups

@@ -23,7 +23,7 @@ from b52_wagtail.awards.models import (
     WinnerShowcasePage,
 )
 from b52_wagtail.blocks import BodyStreamBlock
-from b52_wagtail.cache import PAGES, media_tags, model_tag, snippet_tags
+from b52_wagtail.cache import media_tags, model_tag, snippet_tags
 from b52_wagtail.cooperation.models import CooperationFieldPage, CooperationIndexPage
 from b52_wagtail.pages import once
 from b52_wagtail.press.models import PressReleaseIndexPage, PressReleasePage
@@ -127,9 +127,11 @@ class LatestReleasesBlock(blocks.StructBlock):
         locale_id = _locale_id(parent_context)
         context["releases"] = once(lambda: self.releases(locale_id, value["count"]))
         context["index_page"] = once(lambda: _first_page(PressReleaseIndexPage, locale_id))
+        # The releases, the index linked, their images and snippets (not
+        # every title anywhere: PAGES).
         context["dependencies"] = [
             model_tag(PressReleasePage),
-            PAGES,
+            model_tag(PressReleaseIndexPage),
             *media_tags(),
             *snippet_tags("Organisation", "Programme"),
         ]
@@ -151,7 +153,10 @@ class CooperationFieldsBlock(blocks.StructBlock):
         fields = _in_locale(CooperationFieldPage.objects.live().public(), locale_id)
         context["fields"] = once(lambda: list(fields.defer_streamfields().order_by("path")))
         context["index_page"] = once(lambda: _first_page(CooperationIndexPage, locale_id))
-        context["dependencies"] = [model_tag(CooperationFieldPage), PAGES]
+        context["dependencies"] = [
+            model_tag(CooperationFieldPage),
+            model_tag(CooperationIndexPage),
+        ]
         return context
 
 
@@ -201,7 +206,7 @@ class WinnersBlock(blocks.StructBlock):
         context["dependencies"] = [
             model_tag(WinnerShowcasePage),
             model_tag(AwardCallPage),
-            PAGES,
+            model_tag(WinnerArchivePage),
             *snippet_tags("District"),
         ]
         return context

@@ -50,4 +50,7 @@ def forwarded_to(user):
 def reviewable_by(user):
     """The applications ``user`` may read and score: forwarded to them,
     without a conflict of interest."""
+    if not may_review(user):
+        # forwarded_to() gives none() without the annotation to filter on.
+        return ApplicationSubmission.objects.none()
     return forwarded_to(user).filter(b52_conflict=False)

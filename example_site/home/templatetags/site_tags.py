@@ -9,7 +9,7 @@ from django import template
 from wagtail.models import Locale, Page, Site
 
 from b52_wagtail import localization
-from b52_wagtail.cache import PAGES, model_tag, snippet_tags
+from b52_wagtail.cache import children, link, model_tag, snippet_tags
 from b52_wagtail.pages import once
 
 register = template.Library()
@@ -69,11 +69,20 @@ class Chrome:
                 else []
             )
         )
-        # Titles, URLs, being live and being in menus (PAGES): publishing a
-        # page's content leaves the frame cached.
-        self.menu_dependencies = [PAGES]
-        self.breadcrumb_dependencies = [PAGES]
-        self.footer_dependencies = [PAGES, model_tag(StandardPage), *snippet_tags("Contact")]
+        # How the pages shown are linked (titles, URLs, being live and in
+        # menus): publishing a page's content, or a new title deep in the
+        # tree, leaves the frame cached.
+        sections = [children(root.path)] if root is not None else []
+        self.menu_dependencies = sections
+        self.breadcrumb_dependencies = (
+            [
+                link(self.page.path[:end])
+                for end in range(len(root.path), len(self.page.path) + 1, Page.steplen)
+            ]
+            if self.show_breadcrumbs
+            else []
+        )
+        self.footer_dependencies = [*sections, model_tag(StandardPage), *snippet_tags("Contact")]
 
     def _menu(self):
         """The root's live, public children shown in menus, each with
