@@ -16,6 +16,8 @@ from django.utils import timezone
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from b52_wagtail import localization
+from b52_wagtail.applications.models import ApplicationFormPage
 from b52_wagtail.awards.models import (
     AwardCallPage,
     Winner,
@@ -97,14 +99,30 @@ class CurrentCallBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        call = self.current_call(_locale_id(parent_context))
-        context["call"] = call
-        if call is not None:
-            context["badge"] = call.get_badge()
-            context["accepting"] = call.accepts_applications()
-            context["days_left"] = call.days_left()
-            context["application_page"] = call.get_application_page()
+        locale_id = _locale_id(parent_context)
+        # Computed inside the cached fragment only (see the template): the
+        # fragment varies with the Berlin minute, as the call's status and
+        # its days left change with the clock.
+        state = once(lambda: self.call_state(locale_id))
+        context["state"] = state
+        context["minute"] = localization.localtime(timezone.now()).strftime("%Y-%m-%d %H:%M")
+        context["dependencies"] = [
+            model_tag(AwardCallPage),
+            model_tag(ApplicationFormPage),
+        ]
         return context
+
+    def call_state(self, locale_id):
+        call = self.current_call(locale_id)
+        if call is None:
+            return {"call": None}
+        return {
+            "call": call,
+            "badge": call.get_badge(),
+            "accepting": call.accepts_applications(),
+            "days_left": call.days_left(),
+            "application_page": call.get_application_page(),
+        }
 
 
 class LatestReleasesBlock(blocks.StructBlock):

@@ -3,6 +3,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from b52_wagtail import cache, localization
 from b52_wagtail.blocks import BodyStreamBlock
 
 from .blocks import HomeStreamBlock
@@ -18,6 +19,15 @@ class HomePage(Page):
     body = StreamField(HomeStreamBlock(), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    def serve(self, request, *args, **kwargs):
+        # Like the package's pages: the cached fragments (frame, blocks) this
+        # URL read last time are read ahead in two round trips, not two per
+        # fragment.
+        cache.read_ahead(request)
+        response = localization.render_response(super().serve(request, *args, **kwargs))
+        cache.remember_plan(request)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -111,3 +111,23 @@ def test_home_runs_a_fixed_number_of_queries(client, demo):
     after = measure(client)
     assert after == before
     assert before[1] < before[0]
+
+
+def test_the_cached_call_block_follows_the_clock(client, demo):
+    """The current call's block is cached, but per Berlin minute: after the
+    deadline passes the next request no longer offers to apply."""
+    import datetime
+
+    import time_machine
+
+    call = next(c for c in AwardCallPage.objects.live() if c.accepts_applications())
+    before = call.closes_at - datetime.timedelta(minutes=5)
+    with time_machine.travel(before, tick=False):
+        client.get("/")
+        with CaptureQueriesContext(connection) as warm:
+            html = client.get("/").content.decode()
+        assert "Jetzt online bewerben" in html
+        assert not any("b52_awards_awardcallpage" in q["sql"] for q in warm.captured_queries)
+    with time_machine.travel(call.closes_at + datetime.timedelta(minutes=1), tick=False):
+        html = client.get("/").content.decode()
+    assert "Jetzt online bewerben" not in html
