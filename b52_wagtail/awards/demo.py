@@ -99,11 +99,20 @@ def build_call(section, year, start, deadline, demo_dates, state):
         search_description=spec["search_description"].format(year=year),
     )
     call.body = demo_loader.stream(body)
-    call.patrons = [AwardCallPatron(role=role) for role in spec["patrons"]]
-    call.jury_members = [AwardCallJuryMember(organisation=name) for name in spec["jury"]]
+    # Orderables made in code need their sort order (the editor's inline
+    # panel sets it): without one their order is the database's choice.
+    call.patrons = [
+        AwardCallPatron(role=role, sort_order=order) for order, role in enumerate(spec["patrons"])
+    ]
+    call.jury_members = [
+        AwardCallJuryMember(organisation=name, sort_order=order)
+        for order, name in enumerate(spec["jury"])
+    ]
     call.call_documents = [
-        AwardCallDocument(kind=document["kind"], document=call_document(call, document))
-        for document in spec["documents"]
+        AwardCallDocument(
+            kind=document["kind"], document=call_document(call, document), sort_order=order
+        )
+        for order, document in enumerate(spec["documents"])
     ]
     call.save_revision().publish()
     return call
@@ -130,10 +139,11 @@ def build_showcase(archive, spec, call, state):
         intro=spec["intro"],
     )
     winners = []
-    for winner in spec["winners"]:
+    for order, winner in enumerate(spec["winners"]):
         image, alt = winner_image(spec["year"], winner)
         winners.append(
             Winner(
+                sort_order=order,
                 municipality=winner["municipality"],
                 applicant_type=winner["applicant_type"],
                 district=state["districts_by_key"][winner["district"]],
