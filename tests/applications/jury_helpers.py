@@ -50,8 +50,8 @@ def make_jury(call, criteria=(("Wirkung", 2), ("Nachhaltigkeit", 1)), review_dea
     return jury
 
 
-def make_application(form_page, district, number, *, status=ApplicationStatus.JURY, files=()):
-    submission = ApplicationSubmission.objects.create(
+def unsaved_application(form_page, district, number, status=ApplicationStatus.JURY):
+    return ApplicationSubmission(
         page=form_page,
         call=form_page.call,
         form_data={},
@@ -68,6 +68,11 @@ def make_application(form_page, district, number, *, status=ApplicationStatus.JU
         status=status,
         idempotency_token=uuid.uuid4(),
     )
+
+
+def make_application(form_page, district, number, *, status=ApplicationStatus.JURY, files=()):
+    submission = unsaved_application(form_page, district, number, status)
+    submission.save()
     for order, (name, content) in enumerate(files):
         stored = private_storage.save(
             f"b52-applications/{uuid.uuid4().hex}.pdf", ContentFile(content)
@@ -88,24 +93,7 @@ def bulk_applications(form_page, district, numbers, *, status=ApplicationStatus.
     """Many applications at once (query-count tests with 1,000 rows), each
     with an attachment row (no file: lists only show its name)."""
     submissions = ApplicationSubmission.objects.bulk_create(
-        ApplicationSubmission(
-            page=form_page,
-            call=form_page.call,
-            form_data={},
-            applicant_type="gemeinde",
-            applicant_name=f"Gemeinde {number}",
-            district=district,
-            project_title=f"Projekt {number}",
-            summary=f"Zusammenfassung {number}",
-            contact_name="Erika Muster",
-            email=f"bewerbung{number}@example.org",
-            phone="0711 123",
-            consent=True,
-            receipt_number=f"B52-{form_page.call.edition}-{number:04d}",
-            status=status,
-            idempotency_token=uuid.uuid4(),
-        )
-        for number in numbers
+        unsaved_application(form_page, district, number, status) for number in numbers
     )
     Attachment.objects.bulk_create(
         Attachment(
