@@ -1,6 +1,7 @@
 """StreamField blocks shared by every b52_wagtail app."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -51,7 +52,9 @@ class ImageBlock(blocks.StructBlock):
         max_length=255,
         help_text=_("Describe the image for people who cannot see it. Empty: the image's title."),
     )
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
+    caption = blocks.CharBlock(
+        label=pgettext_lazy("b52", "Caption"), required=False, max_length=255
+    )
     copyright = blocks.CharBlock(label=_("Copyright"), required=False, max_length=255)
 
     class Meta:
@@ -91,7 +94,7 @@ class DocumentItemBlock(blocks.StructBlock):
 
 class DownloadListBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=255)
-    documents = blocks.ListBlock(DocumentItemBlock(), label=_("Documents"))
+    documents = blocks.ListBlock(DocumentItemBlock(), label=pgettext_lazy("b52", "Documents"))
 
     class Meta:
         icon = "download"
@@ -136,7 +139,9 @@ class LinkBlock(blocks.StructBlock):
 
 
 class TableBlockWithCaption(blocks.StructBlock):
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
+    caption = blocks.CharBlock(
+        label=pgettext_lazy("b52", "Caption"), required=False, max_length=255
+    )
     table = TableBlock(label=_("Table"))
 
     class Meta:

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -294,7 +295,7 @@ class Programme(TranslatableMixin, index.Indexed, ClusterableModel):
     """A programme of a cooperation field, e.g. “teamw()rk für Gesundheit und Arbeit”."""
 
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=255, allow_unicode=False)
+    slug = models.SlugField(pgettext_lazy("b52", "slug"), max_length=255, allow_unicode=False)
     description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,

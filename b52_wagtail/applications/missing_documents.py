@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from .. import localization
@@ -100,7 +100,7 @@ def files_help_text():
 class DocumentsForm(forms.Form):
     """The files of a reply: the form's checks (:class:`.forms.AttachmentsField`)."""
 
-    attachments = AttachmentsField(label=gettext_lazy("Documents"))
+    attachments = AttachmentsField(label=pgettext_lazy("b52", "Documents"))
 
     def __init__(self, *args, public=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
 from django_filters import ChoiceFilter, DateFromToRangeFilter
@@ -90,7 +90,7 @@ class ApplicationSubmissionsFilterSet(WagtailFilterSet):
         empty_label=gettext_lazy("All except spam"),
     )
     date = DateFromToRangeFilter(
-        label=gettext_lazy("Submission date"),
+        label=pgettext_lazy("b52", "Submission date"),
         field_name="submit_time",
         widget=DateRangePickerWidget,
     )

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
@@ -66,7 +67,7 @@ TOO_LARGE = _("The form is too large to be sent. Nothing was stored.")
 # (the fields editors add follow).
 DATA_FIELDS = (
     ("receipt_number", _("Receipt number")),
-    ("submit_time", _("Submission date")),
+    ("submit_time", pgettext_lazy("b52", "Submission date")),
     ("status", _("Status")),
     ("applicant_type", _("Applicant type")),
     ("applicant_name", _("Municipality or working group")),

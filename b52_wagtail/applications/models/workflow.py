@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .submission import ApplicationSubmission
 
@@ -58,7 +59,7 @@ class DocumentRequest(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("b52", "requested by"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",

@@ -6,6 +6,7 @@ migration."""
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PDF_JAVASCRIPT = "pdf_javascript"
 PDF_LAUNCH = "pdf_launch"
@@ -23,7 +24,7 @@ WARNING_LABELS = {
     PDF_EMBEDDED_FILE: _("embedded files"),
     PDF_XFA: _("XFA form"),
     PDF_RICH_MEDIA: _("Flash/rich media"),
-    PDF_SUBMIT_FORM: _("form submission"),
+    PDF_SUBMIT_FORM: pgettext_lazy("b52", "form submission"),
     PDF_IMPORT_DATA: _("data import"),
     PDF_OTHER_FILE: _("links that open other files"),
 }
