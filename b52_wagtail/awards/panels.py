@@ -1,10 +1,30 @@
-"""A page chooser that opens where the editor is, not at Wagtail's root."""
+"""Page choosers that speak the editor's language and open where the editor
+is, not at Wagtail's root."""
 
+from django.utils.text import capfirst, format_lazy
 from wagtail.admin.panels import PageChooserPanel
 from wagtail.admin.widgets import AdminPageChooser
+from wagtail.models import Page
 
 
-class StartHerePageChooser(AdminPageChooser):
+class TranslatedPageChooser(AdminPageChooser):
+    """Wagtail's page chooser with its button text ("Seite auswählen
+    (Ausschreibung)") in the language of the request that shows it. Wagtail
+    spells it out when the widget is made, i.e. once per form class, in the
+    language of whoever opened the form first (an English-speaking admin
+    made it English for everybody)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.target_models != [Page]:
+            self.choose_one_text = format_lazy(
+                "{} ({})",
+                AdminPageChooser.choose_one_text,
+                capfirst(self.model._meta.verbose_name),
+            )
+
+
+class StartHerePageChooser(TranslatedPageChooser):
     """Opens at ``start_parent_id`` while nothing is chosen (with a chosen
     page Wagtail opens at that page's parent)."""
 

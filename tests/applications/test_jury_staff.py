@@ -344,3 +344,21 @@ def test_staff_see_reviews_and_conflicts_on_the_application(client, office, jury
     html = response.content.decode()
     assert "Wirkung: 10" in html
     assert html.count("b52-jury-conflict") == 1
+
+
+def test_the_call_chooser_speaks_each_editors_language(client, django_user_model, office):
+    """Wagtail spells its chooser's button when the form class is made: an
+    English-speaking admin who opens the jury form first must not make it
+    English for the German Geschäftsstelle."""
+    from wagtail.users.models import UserProfile
+
+    english = django_user_model.objects.create_superuser("english", "en@example.org", "pw")
+    profile = UserProfile.get_for_user(english)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(english)
+    assert "Choose a page (Award call)" in client.get(reverse("b52_juries:add")).content.decode()
+    client.force_login(office)
+    form = client.get(reverse("b52_juries:add")).content.decode()
+    assert "Seite auswählen (Ausschreibung)" in form
+    assert "Choose a page" not in form

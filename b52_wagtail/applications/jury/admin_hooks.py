@@ -7,10 +7,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from ...awards.models import AwardCallPage
+from ...awards.panels import TranslatedPageChooser
 from ..models import Jury
 from . import access, export, views
 
@@ -82,7 +85,12 @@ class JuryViewSet(ModelViewSet):
     list_display = ["call", "review_deadline"]
     search_fields = None
     form_fields = None
-    panels = Jury.panels
+    # The call's chooser in the admin's language (Wagtail's would keep the
+    # language of the first request that built the form).
+    panels = [
+        FieldPanel("call", widget=TranslatedPageChooser(target_models=[AwardCallPage])),
+        *Jury.panels[1:],
+    ]
     copy_view_enabled = False
     inspect_view_enabled = False
     if register_permission_policy is None:
