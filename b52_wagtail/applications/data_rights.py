@@ -27,7 +27,14 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from .. import localization
-from .models import ApplicationSubmission, Attachment, DocumentRequest, MailDelivery
+from .models import (
+    ApplicationSubmission,
+    Attachment,
+    DocumentRequest,
+    MailDelivery,
+    Review,
+    Score,
+)
 from .permissions import DELETE, VIEW_ALL, _is_admin_user, application_pages_for_user
 from .storage import private_storage
 
@@ -178,8 +185,11 @@ def collect(submissions):
     for delivery in MailDelivery.objects.filter(submission__in=submissions).order_by("pk"):
         deliveries[delivery.submission_id].append(delivery)
 
+    reviews = _reviews(submissions)
     others = {submission.pk: [] for submission in submissions}
     for model, field_name in other_records():
+        if model in OWN_SECTION:
+            continue
         for row in model._default_manager.filter(**{f"{field_name}__in": submissions}):
             others[getattr(row, f"{field_name}_id")].append(
                 {"kind": str(model._meta.verbose_name), "values": _record_values(row)}
@@ -218,6 +228,7 @@ def collect(submissions):
                 }
                 for delivery in deliveries[submission.pk]
             ],
+            "reviews": reviews[submission.pk],
             "other_records": others[submission.pk],
             # Staff names are not the applicant's data: the log says what
             # happened and when.
@@ -244,6 +255,38 @@ def collect(submissions):
             files.append((attachment, path, record["attachments"][-1]))
         records.append(record)
     return records, files
+
+
+def _reviews(submissions):
+    """The jury reviews of ``submissions`` by application id, oldest first:
+    the conflict declaration, the comment, the times and the score per
+    criterion (name, weight, score). Not the juror: who reviewed is not the
+    applicant's data (as staff names are left out of the log)."""
+    scores = {}
+    for score in (
+        Score.objects.filter(review__submission__in=submissions)
+        .select_related("criterion")
+        .order_by("criterion__sort_order", "criterion__pk")
+    ):
+        scores.setdefault(score.review_id, []).append(
+            {
+                "criterion": score.criterion.name,
+                "weight": score.criterion.weight,
+                "score": score.value,
+            }
+        )
+    reviews = {submission.pk: [] for submission in submissions}
+    for review in Review.objects.filter(submission__in=submissions).order_by("created_at", "pk"):
+        reviews[review.submission_id].append(
+            {
+                "conflict_of_interest": review.conflict_of_interest,
+                "comment": review.comment,
+                "created_at": review.created_at,
+                "updated_at": review.updated_at,
+                "scores": scores.get(review.pk, []),
+            }
+        )
+    return reviews
 
 
 def write_archive(submissions, user, *, email):
@@ -395,6 +438,11 @@ def other_records():
         for relation in ApplicationSubmission._meta.related_objects
         if relation.one_to_many and relation.related_model not in (Attachment, MailDelivery)
     ]
+
+
+#: Rows of an application exported in a section of their own (and erased
+#: with the others): a review without its juror, with its scores.
+OWN_SECTION = {Review}
 
 
 def _record_values(row):

@@ -3,11 +3,14 @@
 the review workflow (invented municipalities, ``example.org`` addresses),
 each with a small PDF in the private storage, a note or two, the status
 changes in the history, and the call's jury with weighted criteria, two
-demo jurors and their reviews.
+demo jurors and their reviews. The mails staff write after the last status
+(the request for missing documents, the decisions) are there as the admin
+sends them: from the editable templates, logged, already sent.
 
 Idempotent: an application is found again by its form token (derived from
 its key in the data), a juror by user name, a criterion by name, a review by
-application and juror; a note or a log entry is written only once.
+application and juror, a mail by application and kind; a note or a log
+entry is written only once.
 """
 
 import datetime
@@ -22,18 +25,23 @@ from wagtail.models import PageLogEntry
 
 from .. import demo_loader, demo_media, localization
 from ..conf import b52_settings
-from .history import STATUS_ACTION, log_application
+from .applicant_mail import compose, documents_url, format_deadline
+from .history import LINK_ACTION, MAIL_ACTION, STATUS_ACTION, log_application
+from .missing_documents import create_request
 from .models import (
     ApplicationNote,
     ApplicationStatus,
     ApplicationSubmission,
     Attachment,
     Criterion,
+    DocumentRequest,
     Juror,
     Jury,
+    MailDelivery,
     Review,
     Score,
 )
+from .models.workflow import fill_placeholders
 from .storage import attachment_upload_to, private_storage
 
 DATA = demo_loader.load("applications/closed-call")
@@ -165,6 +173,12 @@ def attach_pdf(submission, spec):
     return attachment
 
 
+def step_time(submission, step):
+    """When the ``step``-th status change of the data's path happened: a
+    week apart after the submission."""
+    return submission.submit_time + datetime.timedelta(days=step * 7)
+
+
 def log_history(submission, spec):
     """One status change entry per step of the data's path (the first time),
     a week apart after the submission."""
@@ -182,9 +196,7 @@ def log_history(submission, spec):
             entry = PageLogEntry.objects.filter(
                 page_id=submission.page_id, action=STATUS_ACTION, data__submission_id=submission.pk
             ).aggregate(last=Max("pk"))["last"]
-            PageLogEntry.objects.filter(pk=entry).update(
-                timestamp=submission.submit_time + datetime.timedelta(days=days * 7)
-            )
+            PageLogEntry.objects.filter(pk=entry).update(timestamp=step_time(submission, days))
         old = new
     if spec.get("note"):
         ApplicationNote.objects.get_or_create(
@@ -192,6 +204,69 @@ def log_history(submission, spec):
             text=spec["note"],
             defaults={"created_at": submission.submit_time + datetime.timedelta(days=2)},
         )
+
+
+def send_status_mail(submission, spec):
+    """The mail the admin offers after the application's last status (the
+    request for missing documents or a decision), as staff send it there
+    (``workflow_views.send``): the editable template filled in, for the
+    request a new one-time upload link, the log entries; here already sent,
+    a little after the status change. Once per application and kind."""
+    from .workflow import MAIL_AFTER
+    from .workflow_views import MAILS
+
+    kind = None if submission.is_spam else MAIL_AFTER.get(submission.status)
+    if kind is None:
+        return None
+    delivery_kind = MAILS[kind][1]
+    existing = MailDelivery.objects.filter(submission=submission, kind=delivery_kind).first()
+    if existing is not None:
+        return existing
+    settings = DATA["mails"]
+    page = submission.page.specific
+    sent_at = step_time(submission, len(spec["status_path"])) + datetime.timedelta(
+        minutes=settings["minutes_after_status"]
+    )
+    subject, body = compose(
+        submission, kind, upload_link="{upload_link}", upload_deadline="{upload_deadline}"
+    )
+    if spec.get("missing_documents"):
+        body = body.replace(settings["missing_documents_placeholder"], spec["missing_documents"])
+    values = {"upload_link": ""}
+    if kind == "request_documents":
+        valid_until = localization.localtime(sent_at).date() + datetime.timedelta(
+            days=settings["upload_link_valid_days"]
+        )
+        values["upload_deadline"] = format_deadline(valid_until, page)
+        if "{upload_link}" in body:
+            expires_at = datetime.datetime.combine(
+                valid_until + datetime.timedelta(days=1),
+                datetime.time(),
+                tzinfo=localization.zone(),
+            )
+            document_request = create_request(submission, expires_at)
+            DocumentRequest.objects.filter(pk=document_request.pk).update(created_at=sent_at)
+            PageLogEntry.objects.filter(
+                page_id=submission.page_id,
+                action=LINK_ACTION,
+                data__submission_id=submission.pk,
+                data__request_id=document_request.pk,
+            ).update(timestamp=sent_at)
+            values["upload_link"] = documents_url(document_request, page)
+    delivery = MailDelivery.objects.create(
+        submission=submission,
+        kind=delivery_kind,
+        subject=" ".join(fill_placeholders(subject, values).split())[:255],
+        body=fill_placeholders(body, values),
+        state=MailDelivery.State.SENT,
+        attempts=1,
+        sent_at=sent_at,
+    )
+    # created_at and updated_at are automatic: set them after the save.
+    MailDelivery.objects.filter(pk=delivery.pk).update(created_at=sent_at, updated_at=sent_at)
+    entry = log_application(submission, MAIL_ACTION, kind=delivery_kind, delivery_id=delivery.pk)
+    PageLogEntry.objects.filter(pk=entry.pk).update(timestamp=sent_at)
+    return delivery
 
 
 def build_reviews(submission, spec, criteria, users):
@@ -224,6 +299,7 @@ def build(form, call, state):
         if not submission.is_spam:
             attach_pdf(submission, spec)
         log_history(submission, spec)
+        send_status_mail(submission, spec)
         build_reviews(submission, spec, criteria, users)
         submissions.append(submission)
     state["demo_applications"] = submissions

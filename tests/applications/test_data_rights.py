@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from b52_wagtail import localization
 from b52_wagtail.applications import data_rights
 from b52_wagtail.applications.models import (
     ApplicationFormField,
@@ -27,11 +28,14 @@ from b52_wagtail.applications.models import (
     Attachment,
     DocumentRequest,
     MailDelivery,
+    Review,
+    Score,
 )
 from b52_wagtail.applications.storage import private_storage
 from b52_wagtail.awards.models import Winner
 
 from ..awards.conftest import make_showcase
+from .jury_helpers import make_juror, make_jury
 from .test_form import submit
 from .test_permissions import make_group, make_user
 from .utils import berlin, make_call, make_form_page, pdf, pdf_bytes, stored_files, valid_data
@@ -124,6 +128,30 @@ def person(client, home, form_page, district, districts, no_rate_limit, staff):
     # An entry on the application itself (a ModelLogEntry).
     log(instance=first, action="wagtail.edit", user=staff["office"], data={"by": "Anna Muster"})
     return {"first": first, "second": second, "bert": bert, "other_page": other_page}
+
+
+JUROR_IDENTITY = ("petra-pruef", "petra.pruef@jury.example", "Petra", "Prüfer")
+
+
+@pytest.fixture
+def reviewed(django_user_model, person):
+    """The jury of Anna's first call: Petra scored her first application
+    (weights 2 and 1) with a comment naming her, Paul declared a conflict
+    of interest."""
+    first = person["first"]
+    jury = make_jury(first.call)
+    petra = make_juror(django_user_model, "petra-pruef", jury, last_name="Prüfer")
+    petra.first_name, petra.email = "Petra", "petra.pruef@jury.example"
+    petra.save()
+    paul = make_juror(django_user_model, "paul-pruef", jury)
+    scored = Review.objects.create(
+        submission=first, juror=petra, comment="Anna Muster überzeugt mit klarem Konzept."
+    )
+    wirkung, nachhaltigkeit = jury.criteria.order_by("sort_order")
+    Score.objects.create(review=scored, criterion=nachhaltigkeit, value=4)
+    Score.objects.create(review=scored, criterion=wirkung, value=9)
+    conflict = Review.objects.create(submission=first, juror=paul, conflict_of_interest=True)
+    return {"scored": scored, "conflict": conflict, "jurors": (petra, paul)}
 
 
 def url(name, submission):
@@ -248,6 +276,59 @@ def test_the_archive_holds_answers_files_mails_log_and_consent(client, person, s
     for entry in entries:
         assert "muster" not in json.dumps(entry.data).lower()
         assert entry.data["receipt_number"] in str(entry.message)
+
+
+def test_the_archive_holds_the_jury_reviews_with_their_scores_but_not_the_juror(
+    client, person, staff, reviewed
+):
+    first, second = person["first"], person["second"]
+    scored, conflict = reviewed["scored"], reviewed["conflict"]
+    client.force_login(staff["office"])
+    archive = read_zip(client.post(url("data_rights_export", first), ids(first, second)))
+    data = json.loads(archive.read("auskunft.json"))
+    one, two = data["applications"]
+    assert [
+        {key: review[key] for key in ("conflict_of_interest", "comment", "scores")}
+        for review in one["reviews"]
+    ] == [
+        {
+            "conflict_of_interest": False,
+            "comment": "Anna Muster überzeugt mit klarem Konzept.",
+            # In the criteria's order, each with its weight.
+            "scores": [
+                {"criterion": "Wirkung", "weight": 2, "score": 9},
+                {"criterion": "Nachhaltigkeit", "weight": 1, "score": 4},
+            ],
+        },
+        {"conflict_of_interest": True, "comment": "", "scores": []},
+    ]
+    for review, row in zip(one["reviews"], (scored, conflict), strict=True):
+        assert set(review) == {
+            "conflict_of_interest",
+            "comment",
+            "created_at",
+            "updated_at",
+            "scores",
+        }
+        assert review["created_at"] == localization.isoformat(row.created_at)
+        assert review["updated_at"].endswith(("+01:00", "+02:00"))  # Berlin time
+    assert two["reviews"] == []
+    # In their own section, not again among the further records.
+    assert [record["kind"] for record in one["other_records"]] == ["Hinweis"]
+
+    summary = archive.read("auskunft.html").decode()
+    assert "Bewertungen der Jury" in summary
+    assert "<dt>Befangenheit</dt><dd>Ja</dd>" in summary
+    assert "Anna Muster überzeugt mit klarem Konzept." in summary
+    for text in ("<td>Wirkung</td><td>2</td><td>9</td>", "<td>Nachhaltigkeit</td><td>1</td>"):
+        assert text in summary
+    # Who reviewed is not Anna's data.
+    everything = (json.dumps(data, ensure_ascii=False) + summary).lower()
+    for juror in reviewed["jurors"]:
+        for value in (juror.username, juror.email, juror.get_full_name()):
+            assert value.lower() not in everything
+    for value in JUROR_IDENTITY:
+        assert value.lower() not in everything
 
 
 def test_only_the_confirmed_applications_are_exported(client, person, staff):
@@ -375,6 +456,30 @@ def test_staff_anonymise_a_person_keeping_counts_and_winners(
     content = client.get(url("detail", first)).content.decode()
     assert url("data_rights", first) not in content
     assert client.get(url("data_rights", first)).context["found"].count() == 0
+
+
+def test_erasure_blanks_review_comments_and_keeps_the_scores(client, person, staff, reviewed):
+    first = person["first"]
+    scores_before = sorted(Score.objects.values_list("review_id", "criterion_id", "value"))
+    reviews_before = sorted(
+        Review.objects.values_list("pk", "submission_id", "juror_id", "conflict_of_interest")
+    )
+    result = data_rights.erase(staff["office"], [first.pk], ANNA)
+    assert result.count == 1
+    # The comment named Anna: gone. An empty one stays empty.
+    assert Review.objects.get(pk=reviewed["scored"].pk).comment == "anonymisiert"
+    assert Review.objects.get(pk=reviewed["conflict"].pk).comment == ""
+    # What the ranking and the statistics count stays.
+    assert sorted(Score.objects.values_list("review_id", "criterion_id", "value")) == (
+        scores_before
+    )
+    assert (
+        sorted(
+            Review.objects.values_list("pk", "submission_id", "juror_id", "conflict_of_interest")
+        )
+        == reviews_before
+    )
+    assert "muster" not in json.dumps(list(Review.objects.values("comment"))).lower()
 
 
 def test_the_retention_purge_deletes_anonymised_applications(client, person, staff):

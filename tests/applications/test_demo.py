@@ -1,3 +1,6 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -100,3 +103,117 @@ def test_the_closed_call_shows_the_year_in_every_status_with_jury_and_history():
     assert ApplicationNote.objects.filter(submission__page=form).count() == 3
     steps = sum(len(spec["status_path"]) for spec in demo_year.DATA["applications"])
     assert PageLogEntry.objects.filter(page=form, action="b52_applications.status").count() == steps
+
+
+def test_the_closed_call_shows_the_request_and_decision_mails_that_went_out(
+    client, django_user_model
+):
+    """The applications waiting for documents, awarded or not selected have
+    the mail staff write in the admin: from the editable template, with the
+    upload link of a one-time request, sent, logged and shown on the detail
+    page; none twice, none for the other statuses."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+    from wagtail.models import PageLogEntry
+
+    from b52_wagtail import demo_loader, localization
+    from b52_wagtail.applications import applicant_mail, demo_year, missing_documents
+    from b52_wagtail.applications.models import (
+        ApplicationMailTemplate,
+        DocumentRequest,
+        MailDelivery,
+    )
+    from b52_wagtail.applications.models.workflow import placeholders_in
+
+    # An edited template is what goes out, not the package's default.
+    ApplicationMailTemplate.objects.update_or_create(
+        kind="not_selected",
+        language="de",
+        defaults={
+            "subject": "Entscheidung zu {receipt_number}",
+            "body": "Guten Tag {contact_name}, leider nicht: {project_title}.",
+        },
+    )
+    build_demo()
+    build_demo()
+    form = ApplicationFormPage.objects.get(call__edition=demo_year.DATA["year"])
+    specs = {spec["email"]: spec for spec in demo_year.DATA["applications"]}
+    expected = {
+        "incomplete": ("request_documents", "request_documents"),
+        "awarded": ("decision", "awarded"),
+        "not_selected": ("decision", "not_selected"),
+    }
+    mailed = 0
+    for submission in ApplicationSubmission.objects.filter(page=form):
+        deliveries = list(submission.mail_deliveries.all())
+        if submission.status not in expected:
+            assert deliveries == [], submission.status
+            assert not submission.document_requests.exists()
+            continue
+        mailed += 1
+        kind, template = expected[submission.status]
+        (delivery,) = deliveries
+        spec = specs[submission.email]
+        assert delivery.kind == kind
+        assert delivery.state == MailDelivery.State.SENT
+        assert delivery.attempts == 1
+        status_changed = submission.submit_time + timedelta(days=7 * len(spec["status_path"]))
+        assert status_changed < delivery.sent_at < status_changed + timedelta(days=1)
+        assert delivery.created_at == delivery.sent_at
+        subject, body = applicant_mail.compose(
+            submission, template, upload_link="{upload_link}", upload_deadline="{upload_deadline}"
+        )
+        assert delivery.subject == subject
+        assert not placeholders_in(delivery.subject) and not placeholders_in(delivery.body)
+        assert submission.contact_name in delivery.body
+        entries = PageLogEntry.objects.filter(
+            page=form, action="b52_applications.mail", data__submission_id=submission.pk
+        )
+        assert [(e.data["kind"], e.data["delivery_id"], e.timestamp) for e in entries] == [
+            (kind, delivery.pk, delivery.sent_at)
+        ]
+        if template == "request_documents":
+            (request,) = submission.document_requests.all()
+            assert request.created_at == delivery.sent_at
+            # The link in the mail opens this request.
+            (token,) = re.findall(r"/documents/([^/\s]+)/", delivery.body)
+            assert missing_documents.request_for_token(token) == request
+            assert spec["missing_documents"] in delivery.body
+            assert demo_year.DATA["mails"]["missing_documents_placeholder"] not in delivery.body
+            last_day = localization.localtime(request.expires_at) - timedelta(days=1)
+            assert applicant_mail.format_deadline(last_day.date(), form) in delivery.body
+            assert (
+                PageLogEntry.objects.filter(
+                    page=form, action="b52_applications.link", data__request_id=request.pk
+                ).count()
+                == 1
+            )
+        elif template == "not_selected":
+            assert delivery.subject == f"Entscheidung zu {submission.receipt_number}"
+            assert delivery.body == (
+                f"Guten Tag {submission.contact_name}, leider nicht: {submission.project_title}."
+            )
+        else:
+            assert body == delivery.body
+            assert "Herzlichen Glückwunsch" in delivery.body
+    statuses = [spec["status_path"][-1] for spec in specs.values() if spec["status_path"]]
+    assert mailed == sum(status in expected for status in statuses) == 4
+    assert DocumentRequest.objects.filter(submission__page=form).count() == 1
+
+    # The Geschäftsstelle sees the mails and their log on the detail page.
+    office = demo_loader.load("applications")["groups"]["office"]["name"]
+    user = django_user_model.objects.create_user("office", "office@example.org", "pw")
+    user.groups.add(Group.objects.get(name=office))
+    client.force_login(user)
+    for delivery in MailDelivery.objects.filter(submission__page=form).select_related("submission"):
+        response = client.get(
+            reverse("b52_applications_admin:detail", args=[delivery.submission_id])
+        )
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert delivery.get_kind_display() in content
+        assert "Gesendet" in content
+        assert any(
+            delivery.get_kind_display() in str(entry["message"])
+            for entry in response.context["history"]
+        )
