@@ -553,6 +553,54 @@ def check_error_pages(site, python, env):
     )
 
 
+ADMIN_GERMAN = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+from wagtail.users.models import UserProfile
+from b52_wagtail.applications.models import ApplicationSubmission
+users = {}
+for language in ("en", "de"):
+    users[language], _ = get_user_model().objects.get_or_create(
+        username=f"b52-check-{language}", defaults={"is_superuser": True, "is_staff": True})
+    profile = UserProfile.get_for_user(users[language])
+    profile.preferred_language = language
+    profile.save()
+submission = ApplicationSubmission.objects.get(receipt_number="%s")
+with override_settings(ALLOWED_HOSTS=["*"]):
+    client = Client()
+    client.force_login(users["en"])
+    client.get(reverse("b52_juries:add"))
+    client.force_login(users["de"])
+    jury = client.get(reverse("b52_juries:add")).content.decode()
+    detail_url = reverse("b52_applications_admin:detail", args=[submission.pk])
+    detail = client.get(detail_url).content.decode()
+print("B52JSON " + json.dumps({"jury": jury, "detail": detail}))
+"""
+
+
+def check_german_admin(site, python, env, receipt):
+    """The application's admin page and the jury form speak German to a
+    German admin user in the en-us host, although Wagtail's catalogue (its
+    apps come first in INSTALLED_APPS) translates some of the same words
+    otherwise, and an English admin opened the jury form first."""
+    output = run([python, "manage.py", "shell", "-c", ADMIN_GERMAN % receipt], site, env, 180)
+    pages = json.loads(re.search(r"^B52JSON (.*)$", output, re.MULTILINE).group(1))
+    problems = []
+    headings = [
+        " ".join(re.sub(r"<[^>]+>", " ", heading).split())
+        for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", pages["detail"], re.DOTALL)
+    ]
+    for word, wagtails in (("Bewerbung", "Anwendung"), ("Verlauf", "Historie")):
+        if word not in headings:
+            problems.append(f"detail: no heading {word!r} (Wagtail's {wagtails!r}): {headings}")
+    if "Seite auswählen (Ausschreibung)" not in pages["jury"]:
+        problems.append("jury form: the call chooser is not 'Seite auswählen (Ausschreibung)'")
+    REPORT.check("the admin speaks the package's German (detail page, jury form)", problems)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -626,6 +674,7 @@ def main():
         receipt, pdf = submit_application(Client(client.base_url), form_path, call.get("edition"))
         if receipt:
             check_stored(client, site, python, env, receipt, pdf)
+            check_german_admin(site, python, env, receipt)
     except Abort as error:
         REPORT.check("install and run the site as README.md says", [str(error)])
     except Exception:  # noqa: BLE001  (report it with the rest, then clean up)
