@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from wagtail.models import Site
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +10,33 @@ def _clear_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+# The site's home page, the award section and its winner archive, shared by
+# every directory (tests/awards and the winners step of tests/applications
+# use the archive).
+
+
+@pytest.fixture
+def home(db):
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def section(home):
+    from b52_wagtail.awards.models import AwardIndexPage
+
+    page = AwardIndexPage(title="Förderpreis", slug="foerderpreis")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def archive(section):
+    from b52_wagtail.awards.models import WinnerArchivePage
+
+    page = WinnerArchivePage(title="Preisträger", slug="preistraeger")
+    section.add_child(instance=page)
+    page.save_revision().publish()
+    return page

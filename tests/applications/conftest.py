@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import caches
 from django.core.files.storage import storages
 from django.utils.functional import empty
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
 from b52_wagtail.applications.storage import private_storage
 from b52_wagtail.models import District
@@ -18,11 +18,6 @@ def fresh_cache_and_storage():
     private_storage._wrapped = empty
     yield
     caches["default"].clear()
-
-
-@pytest.fixture
-def home(db):
-    return Site.objects.get(is_default_site=True).root_page.specific
 
 
 @pytest.fixture

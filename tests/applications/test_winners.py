@@ -12,7 +12,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, PageLogEntry
 
 from b52_wagtail.applications.models import ApplicationStatus, ApplicationSubmission
-from b52_wagtail.awards.models import Winner, WinnerArchivePage, WinnerShowcasePage
+from b52_wagtail.awards.models import Winner, WinnerShowcasePage
 
 from .test_permissions import make_group, make_user
 
@@ -51,14 +51,6 @@ def awarded(form_page, districts):
             status=ApplicationStatus.NOT_SELECTED,
         ),
     ]
-
-
-@pytest.fixture
-def archive(home):
-    page = WinnerArchivePage(title="Preisträger", slug="preistraeger")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def url(form_page):

@@ -5,15 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
-from b52_wagtail.awards.models import (
-    AwardCallPage,
-    AwardIndexPage,
-    Winner,
-    WinnerArchivePage,
-    WinnerShowcasePage,
-)
+from b52_wagtail.awards.models import AwardCallPage, Winner, WinnerShowcasePage
 from b52_wagtail.models import ApplicantType, District
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -23,25 +17,8 @@ def berlin(*args):
     return datetime.datetime(*args, tzinfo=BERLIN)
 
 
-@pytest.fixture
-def home(db):
-    return Site.objects.get(is_default_site=True).root_page.specific
-
-
-@pytest.fixture
-def section(home):
-    page = AwardIndexPage(title="Förderpreis", slug="foerderpreis")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
-def archive(section):
-    page = WinnerArchivePage(title="Preisträger", slug="preistraeger")
-    section.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+# ``home``, ``section`` (the award index) and ``archive`` (its winner
+# archive) come from tests/conftest.py.
 
 
 @pytest.fixture

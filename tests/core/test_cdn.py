@@ -11,7 +11,7 @@ from django.utils.cache import get_max_age
 from django.utils.http import http_date
 from wagtail.contrib.frontend_cache import signal_handlers
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 from wagtail.signals import page_published, page_unpublished
 
 from b52_wagtail import cdn
@@ -57,11 +57,6 @@ def publish(parent, page):
     page.save_revision().publish()
     page.refresh_from_db()
     return page
-
-
-@pytest.fixture
-def home(db):
-    return Site.objects.get(is_default_site=True).root_page.specific
 
 
 @pytest.fixture

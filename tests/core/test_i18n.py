@@ -51,7 +51,7 @@ def test_no_other_app_translates_our_words_otherwise():
             for key, value in catalogue.items():
                 theirs.setdefault(key, set()).add(value)
     clashes = {}
-    for path, catalogue in compiled_catalogues(Path(b52_wagtail.__file__).parent).items():
+    for catalogue in compiled_catalogues(Path(b52_wagtail.__file__).parent).values():
         for key, value in catalogue.items():
             if key and key in theirs and theirs[key] != {value}:
                 clashes[key] = (value, sorted(theirs[key]))

@@ -2,18 +2,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
 from b52_wagtail.demo import minimal_pdf
 from b52_wagtail.models import Contact, District, Organisation, Programme
 from b52_wagtail.press.models import PressReleaseIndexPage
 
 from .factories import add_release, bulk_releases, make_image, make_private  # noqa: F401
-
-
-@pytest.fixture
-def home(db):
-    return Site.objects.get(is_default_site=True).root_page.specific
 
 
 @pytest.fixture
