@@ -2,10 +2,11 @@
 themselves from the package's pages.
 
 Each automatic block runs a fixed number of queries, whatever the number of
-pages. The lists (releases, cooperation fields, winners) are computed inside
-cached fragments (``{% b52_cache %}`` in their templates, keyed on what they
-show): the context carries callables that only run when a fragment is
-rendered. The current call is not cached: its status and days left follow
+pages. What they show (the current call, releases, cooperation fields,
+winners) is computed inside cached fragments (``{% b52_cache %}`` in their
+templates, keyed on what they show): the context carries callables that only
+run when a fragment is rendered (see ``AutomaticBlock``). The current call's
+fragment also varies with the Berlin minute: its status and days left follow
 the clock.
 """
 
@@ -45,6 +46,29 @@ def _first_page(model, locale_id):
     return _in_locale(model.objects.live().public(), locale_id).order_by("path").first()
 
 
+class AutomaticBlock(blocks.StructBlock):
+    """A block that fills itself from the package's pages. Its context holds
+    the values of :meth:`get_items`, each computed at most once and only when
+    the template's cached fragment renders, and the fragment's
+    ``dependencies``."""
+
+    def get_items(self, value, locale_id):
+        """``{name: callable}``: the values the template shows."""
+        raise NotImplementedError
+
+    def dependencies(self):
+        """What makes the block's cached fragment stale."""
+        raise NotImplementedError
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        locale_id = _locale_id(parent_context)
+        for name, compute in self.get_items(value, locale_id).items():
+            context[name] = once(compute)
+        context["dependencies"] = self.dependencies()
+        return context
+
+
 class HeroBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label="Überschrift", max_length=120)
     text = blocks.TextBlock(label="Text", required=False)
@@ -63,7 +87,7 @@ class HeroBlock(blocks.StructBlock):
         template = "home/blocks/hero.html"
 
 
-class CurrentCallBlock(blocks.StructBlock):
+class CurrentCallBlock(AutomaticBlock):
     """The call open for applications now (else the next announced one),
     its deadline in Berlin time and a link to its application form."""
 
@@ -97,19 +121,17 @@ class CurrentCallBlock(blocks.StructBlock):
                 upcoming = call
         return upcoming
 
+    def get_items(self, value, locale_id):
+        return {"state": lambda: self.call_state(locale_id)}
+
+    def dependencies(self):
+        return [model_tag(AwardCallPage), model_tag(ApplicationFormPage)]
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        locale_id = _locale_id(parent_context)
-        # Computed inside the cached fragment only (see the template): the
-        # fragment varies with the Berlin minute, as the call's status and
-        # its days left change with the clock.
-        state = once(lambda: self.call_state(locale_id))
-        context["state"] = state
+        # The fragment varies with the Berlin minute, as the call's status
+        # and its days left change with the clock.
         context["minute"] = localization.localtime(timezone.now()).strftime("%Y-%m-%d %H:%M")
-        context["dependencies"] = [
-            model_tag(AwardCallPage),
-            model_tag(ApplicationFormPage),
-        ]
         return context
 
     def call_state(self, locale_id):
@@ -125,7 +147,7 @@ class CurrentCallBlock(blocks.StructBlock):
         }
 
 
-class LatestReleasesBlock(blocks.StructBlock):
+class LatestReleasesBlock(AutomaticBlock):
     heading = blocks.CharBlock(label="Überschrift", default="Aktuelle Pressemitteilungen")
     count = blocks.IntegerBlock(label="Anzahl", default=3, min_value=1, max_value=6)
 
@@ -140,23 +162,24 @@ class LatestReleasesBlock(blocks.StructBlock):
         queryset = queryset.order_by("-release_date", "-first_published_at", "-pk")
         return list(PressReleasePage.with_card_data(queryset)[:count])
 
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        locale_id = _locale_id(parent_context)
-        context["releases"] = once(lambda: self.releases(locale_id, value["count"]))
-        context["index_page"] = once(lambda: _first_page(PressReleaseIndexPage, locale_id))
+    def get_items(self, value, locale_id):
+        return {
+            "releases": lambda: self.releases(locale_id, value["count"]),
+            "index_page": lambda: _first_page(PressReleaseIndexPage, locale_id),
+        }
+
+    def dependencies(self):
         # The releases, the index linked, their images and snippets (not
         # every title anywhere: PAGES).
-        context["dependencies"] = [
+        return [
             model_tag(PressReleasePage),
             model_tag(PressReleaseIndexPage),
             *media_tags(),
             *snippet_tags("Organisation", "Programme"),
         ]
-        return context
 
 
-class CooperationFieldsBlock(blocks.StructBlock):
+class CooperationFieldsBlock(AutomaticBlock):
     heading = blocks.CharBlock(label="Überschrift", default="Unsere Kooperationsfelder")
     text = blocks.TextBlock(label="Text", required=False)
 
@@ -165,20 +188,18 @@ class CooperationFieldsBlock(blocks.StructBlock):
         icon = "group"
         template = "home/blocks/cooperation_fields.html"
 
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        locale_id = _locale_id(parent_context)
+    def get_items(self, value, locale_id):
         fields = _in_locale(CooperationFieldPage.objects.live().public(), locale_id)
-        context["fields"] = once(lambda: list(fields.defer_streamfields().order_by("path")))
-        context["index_page"] = once(lambda: _first_page(CooperationIndexPage, locale_id))
-        context["dependencies"] = [
-            model_tag(CooperationFieldPage),
-            model_tag(CooperationIndexPage),
-        ]
-        return context
+        return {
+            "fields": lambda: list(fields.defer_streamfields().order_by("path")),
+            "index_page": lambda: _first_page(CooperationIndexPage, locale_id),
+        }
+
+    def dependencies(self):
+        return [model_tag(CooperationFieldPage), model_tag(CooperationIndexPage)]
 
 
-class WinnersBlock(blocks.StructBlock):
+class WinnersBlock(AutomaticBlock):
     """The winners of the last years' showcases, by district."""
 
     heading = blocks.CharBlock(label="Überschrift", default="Preisträger der letzten Jahre")
@@ -216,18 +237,19 @@ class WinnersBlock(blocks.StructBlock):
         ]
         return {"showcases": showcases, "districts": grouped, "count": len(winners)}
 
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        locale_id = _locale_id(parent_context)
-        context["winners"] = once(lambda: self.winners_by_district(locale_id, value["years"]))
-        context["archive_page"] = once(lambda: _first_page(WinnerArchivePage, locale_id))
-        context["dependencies"] = [
+    def get_items(self, value, locale_id):
+        return {
+            "winners": lambda: self.winners_by_district(locale_id, value["years"]),
+            "archive_page": lambda: _first_page(WinnerArchivePage, locale_id),
+        }
+
+    def dependencies(self):
+        return [
             model_tag(WinnerShowcasePage),
             model_tag(AwardCallPage),
             model_tag(WinnerArchivePage),
             *snippet_tags("District"),
         ]
-        return context
 
 
 class HomeStreamBlock(BodyStreamBlock):
