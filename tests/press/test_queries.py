@@ -17,10 +17,10 @@ from .conftest import add_release, bulk_releases
 pytestmark = pytest.mark.django_db
 
 # The frame of the example site's base template (the test host), rendered
-# afresh when everything is (see home/templatetags/site_tags.py):
-# the menu (.public() and the root's children), the breadcrumbs, the footer
-# pages (.public() and the pages).
-FRAME = 5
+# afresh when everything is (see home/templatetags/site_tags.py): the view
+# restrictions (once for the menu and the footer pages), the root's children
+# in the menu, the breadcrumbs, the footer pages.
+FRAME = 4
 
 # Cold: Site; routing root → index (3); Wagtail's view-restriction check
 # (2); the view restrictions for .public() (once for the archive years and

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from home.models import HomePage, StandardPage
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from b52_wagtail.awards.models import AwardCallPage
 from b52_wagtail.cache import bump_content_generation
@@ -89,6 +89,35 @@ def test_package_pages_get_breadcrumbs_and_the_current_section(client, demo):
     assert crumbs.select_one('[aria-current="page"]').get_text() == release.title
     current = document.select('.site-nav--wide a[aria-current="true"]')
     assert [a["href"] for a in current] == [release.get_parent().url]
+
+
+def test_the_frame_hides_private_pages_and_reads_the_view_restrictions_once(client):
+    home = Site.objects.get(is_default_site=True).root_page
+    pages = {}
+    for title in ("Offen", "Intern"):
+        page = StandardPage(title=title, slug=title.lower(), show_in_menus=True, footer_link=True)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        pages[title] = page
+    PageViewRestriction.objects.create(
+        page=pages["Intern"], restriction_type=PageViewRestriction.LOGIN
+    )
+
+    def restriction_queries():
+        with CaptureQueriesContext(connection) as context:
+            document = parse(client.get("/"))
+        sql = [q["sql"] for q in context.captured_queries]
+        return document, sum('FROM "wagtailcore_pageviewrestriction"' in q for q in sql)
+
+    document, cold = restriction_queries()
+    assert [a.get_text() for a in document.select(".site-nav--wide a")] == ["Offen"]
+    footer = document.select_one("footer")
+    assert footer.find("a", string="Offen") is not None
+    assert footer.find("a", string="Intern") is None
+    # Warm, the frame comes from the cache; cold, its menu and footer pages
+    # read the view restrictions once between them.
+    _document, warm = restriction_queries()
+    assert cold - warm == 1
 
 
 def count_queries(client, url):

@@ -54,13 +54,15 @@ class Chrome:
         if in_site and self.page.depth > root.depth:
             section_path = self.page.path[: len(root.path) + Page.steplen]
             self.section_key = section_path + ("=" if self.page.path == section_path else "<")
+        # The view restrictions, read once for the menu and the footer pages
+        # (``.public()`` would read them for each).
+        self._private_q = once(Page.objects.private_q)
         self.menu = once(self._menu)
         self.breadcrumbs = once(self._breadcrumbs)
         self.footer_pages = once(
             lambda: (
                 list(
-                    StandardPage.objects.live()
-                    .public()
+                    self._public(StandardPage.objects.live())
                     .descendant_of(root)
                     .filter(footer_link=True)
                     .order_by("path")
@@ -84,12 +86,16 @@ class Chrome:
         )
         self.footer_dependencies = [*sections, model_tag(StandardPage), *snippet_tags("Contact")]
 
+    def _public(self, pages):
+        """``pages.public()``: those outside private sections."""
+        return pages.exclude(self._private_q())
+
     def _menu(self):
         """The root's live, public children shown in menus, each with
         ``current``: "page" for the page itself, "true" for its section."""
         if self.root is None:
             return []
-        menu = list(self.root.get_children().live().public().in_menu().order_by("path"))
+        menu = list(self._public(self.root.get_children().live()).in_menu().order_by("path"))
         for item in menu:
             item.current = ""
             if self.page is not None and self.page.path.startswith(item.path):
