@@ -7,6 +7,14 @@ from ..cache import cached, model_tag
 from ..models import District, Organisation, Programme, localized_objects
 
 
+def _localized_options(models, locale_id):
+    """``{field name: [snippet, …]}``, the choices of each snippet field in
+    the locale (see ``localized_objects``). One query per model."""
+    return {
+        name: localized_objects(model.objects.all(), locale_id) for name, model in models.items()
+    }
+
+
 class PressReleaseFilterForm(forms.Form):
     """The GET form of a press release index. Values that do not validate
     (an unknown programme, a year without releases) are ignored and reported,
@@ -47,22 +55,18 @@ class PressReleaseFilterForm(forms.Form):
         # In a translated index, releases may still point at snippets of the
         # default locale (translations keep untranslated snippets): offer the
         # index's locale's version of each snippet, else the default one.
-        self.options = {}
-        for name, model in (
-            ("programme", Programme),
-            ("district", District),
-            ("organisation", Organisation),
-        ):
-            # Kept in the fragment cache until a snippet of the model changes:
-            # a new release makes the listing cold, not its filter options.
-            objects = cached(
-                request,
-                "b52_press_filter_options",
-                [model_tag(model), index.locale_id],
-                [model_tag(model)],
-                partial(localized_objects, model.objects.all(), index.locale_id),
-            )
-            self.options[name] = objects
+        models = {"programme": Programme, "district": District, "organisation": Organisation}
+        # One cache entry, kept until a programme, district or organisation
+        # changes: a new release makes the listing cold, not its filter options.
+        self.options = cached(
+            request,
+            "b52_press_filter_options",
+            [index.locale_id],
+            [model_tag(model) for model in models.values()],
+            partial(_localized_options, models, index.locale_id),
+        )
+        for name, model in models.items():
+            objects = self.options[name]
             self.fields[name].queryset = model.objects.filter(pk__in=[obj.pk for obj in objects])
 
     def get_select_fields(self):

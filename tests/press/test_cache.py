@@ -241,6 +241,16 @@ def test_without_the_receivers_the_cached_pages_would_be_stale(world, scenario):
 # Keys: language, site, previews, users ----------------------------------------
 
 
+@pytest.mark.parametrize("snippet", ["teamwork", "biberach", "vdek"])
+def test_the_filter_offers_a_renamed_programme_district_or_organisation_at_once(world, snippet):
+    """The three selects' options share one cache entry, stale when any of
+    the three kinds changes."""
+    obj = world[snippet]
+    obj.name = f"{obj.name} (umbenannt)"
+    obj.save()
+    assert f">{obj}</option>" in index_html(world)
+
+
 def test_each_language_gets_its_own_fragments(world, settings):
     visitor = world["visitor"]
     url = world["middle"].url
