@@ -11,7 +11,8 @@ Every check has an id and a sentence that says what to add or change:
 - ``E005``, ``W002`` (deploy): the private attachment storage, in
   ``b52_wagtail.applications.checks``.
 - ``E007``, ``W006``: ``B52_REQUIRE_2FA`` without django-otp, its TOTP
-  plugin or the middleware (and without segno for the QR code), in
+  plugin or the middleware (and without segno for the QR code), and
+  ``W007`` (database): a group it names does not exist, in
   ``b52_wagtail.applications.twofactor.checks``.
 """
 

@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from .jury_helpers import make_juror, make_jury, make_staff
+from .jury_helpers import jury_group, make_juror, make_jury, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +350,18 @@ def test_the_package_imports_without_django_otp():
 
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_a_group_name_that_no_group_has_is_reported(settings):
+    """A typo in B52_REQUIRE_2FA would leave that group without a second
+    factor: the database check (run by migrate) names it."""
+    jury_group()
+    settings.B52_REQUIRE_2FA = ["B 52 Jury", "Geschäftstelle", "superusers"]
+    warnings = [
+        message for message in run_checks(databases=["default"]) if message.id == "b52_wagtail.W007"
+    ]
+    assert len(warnings) == 1
+    assert "“Geschäftstelle”" in warnings[0].msg
+    assert "B 52 Jury" not in warnings[0].msg
+    settings.B52_REQUIRE_2FA = ["B 52 Jury", "superusers"]
+    assert "b52_wagtail.W007" not in {m.id for m in run_checks(databases=["default"])}

@@ -1,14 +1,18 @@
 """System checks of the second factor: ``B52_REQUIRE_2FA`` without what it
-needs would leave the admin open (or, with the middleware, closed)."""
+needs would leave the admin open (or, with the middleware, closed), and a
+group name in it that no group has (a typo) would leave that group without a
+second factor (W007, a database check: ``migrate`` and ``check --database
+default`` run it)."""
 
 from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from . import MIDDLEWARE, OTP_APPS, OTP_MIDDLEWARE, required_names
+from . import MIDDLEWARE, OTP_APPS, OTP_MIDDLEWARE, SUPERUSERS, required_names
 
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
@@ -78,3 +82,34 @@ def check_second_factor(app_configs=None, **kwargs):
             )
         )
     return messages
+
+
+@register(Tags.database)
+def check_second_factor_groups(app_configs=None, databases=None, **kwargs):
+    names = required_names() - {SUPERUSERS}
+    if not databases or not names:
+        return []
+    from django.contrib.auth.models import Group
+
+    try:
+        found = set(
+            Group.objects.using(databases[0]).filter(name__in=names).values_list("name", flat=True)
+        )
+    except DatabaseError:  # before the first migrate
+        return []
+    unknown = sorted(names - found)
+    if not unknown:
+        return []
+    return [
+        Warning(
+            _(
+                "B52_REQUIRE_2FA names groups that do not exist: %(names)s. Their "
+                "members are not asked for a second factor."
+            )
+            % {"names": ", ".join(f"“{name}”" for name in unknown)},
+            hint=_(
+                "Write the group names exactly as under Settings → Groups, or create the groups."
+            ),
+            id="b52_wagtail.W007",
+        )
+    ]

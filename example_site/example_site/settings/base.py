@@ -149,8 +149,9 @@ B52_EMBED_ORIGINS = [
 
 # A second factor (TOTP) for admin users, with b52-wagtail[2fa] installed
 # (docs/applications.md, "Second factor"): B52_REQUIRE_2FA names the groups
-# that must use it, comma-separated in the environment, e.g.
-# B52_REQUIRE_2FA="B 52 Jury,Geschäftsstelle,superusers". Off by default.
+# that must use it, comma-separated in the environment, e.g. the demo's
+# B52_REQUIRE_2FA="B 52 Jury,Geschäftsstelle – Bewerbungen,superusers".
+# Off by default.
 if find_spec("django_otp"):
     INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
     MIDDLEWARE.insert(
