@@ -176,18 +176,34 @@ def page(browser):
         yield page
 
 
-def axe_violations(page, tags=WCAG_21_AA, *, include_incomplete=False, include=None):
+def axe_violations(
+    page, tags=WCAG_21_AA, *, include_incomplete=False, include=None, undecided_within=None
+):
     """Run axe-core in the page (only inside the elements the CSS selector
     ``include`` finds, if given) and return its WCAG 2.1 A/AA violations.
-    Undecided colour contrast always counts; ``include_incomplete`` counts
-    every result axe could not decide."""
+    Undecided colour contrast always counts (with ``undecided_within``, a
+    CSS selector, only inside the elements it finds: violations count
+    everywhere); ``include_incomplete`` counts every result axe could not
+    decide."""
     if not AXE.exists():
         pytest.fail("axe-core missing: npm ci --prefix tests/browser")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        """([tags, include]) => axe.run(include ? {include: [[include]]} : document,
-                                        {runOnly: {type: 'tag', values: tags}})""",
-        [tags, include],
+        """async ([tags, include, within]) => {
+            const result = await axe.run(include ? {include: [[include]]} : document,
+                                         {runOnly: {type: 'tag', values: tags}});
+            if (within) {
+                // A node in a frame or shadow root (a target of several
+                // selectors) is kept: it cannot be placed from here.
+                const inside = (node) => node.target.length !== 1
+                    || typeof node.target[0] !== 'string'
+                    || !!document.querySelector(node.target[0])?.closest(within);
+                for (const item of result.incomplete) item.nodes = item.nodes.filter(inside);
+                result.incomplete = result.incomplete.filter((item) => item.nodes.length);
+            }
+            return result;
+        }""",
+        [tags, include, undecided_within],
     )
     # axe cannot decide contrast in some cases (e.g. text colour equal to the
     # background) and reports them as "incomplete": treat those as failures.

@@ -1,5 +1,6 @@
 """Keyboard-only use of the application form in Playwright: move the focus
-with Tab, type, pick options with the arrow keys, choose a file with Enter.
+with Tab (to a field or a link), type, pick options with the arrow keys,
+choose a file with Enter.
 
 An element is named by its id or its name (``"id_email"`` and ``"email"``
 are the same field)."""
@@ -55,18 +56,28 @@ def choose_option(page, key, label=None, *, value=None, limit=60):
     raise AssertionError(f"no option {label or value!r} in {key!r}")
 
 
-def choose_file_with_keyboard(page, path):
-    """Focus the file input with Tab and open the file dialog with Enter.
-    Headless Chromium may not open a dialog from a key press; the file is
-    then set on the focused input (no pointer involved either way)."""
-    tab_to(page, "attachments")
+def tab_to_link(page, href, limit=100):
+    """Press Tab until the link to ``href`` (``"#id_email"`` in an error
+    summary) has the focus."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement.getAttribute('href')") == href:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach the link to {href!r} with the Tab key")
+
+
+def choose_file_with_keyboard(page, path, key="attachments"):
+    """Focus the file input ``key`` with Tab and open the file dialog with
+    Enter. Headless Chromium may not open a dialog from a key press; the
+    file is then set on the focused input (no pointer involved either way)."""
+    tab_to(page, key)
     try:
         with page.expect_file_chooser(timeout=3000) as chooser:
             page.keyboard.press("Enter")
         chooser.value.set_files(str(path))
     except PlaywrightTimeoutError:
-        page.locator('input[name="attachments"]:focus').set_input_files(str(path))
-    assert active_element(page)["id"] == "id_attachments"
+        page.locator("input[type=file]:focus").set_input_files(str(path))
+    assert has_focus(page, key)
 
 
 def tab_through_form(page, limit=100):

@@ -8,7 +8,14 @@ import pytest
 
 from tests.applications.utils import pdf_bytes
 
-from .keyboard import active_element, choose_file_with_keyboard, choose_option, tab_to, type_into
+from .keyboard import (
+    active_element,
+    choose_file_with_keyboard,
+    choose_option,
+    tab_to,
+    tab_to_link,
+    type_into,
+)
 
 # The form treats a POST sooner than B52_APPLICATION_MIN_SECONDS (3) after
 # rendering as spam; a person typing takes longer, the test waits.
@@ -73,9 +80,7 @@ def test_a_municipality_applies_with_the_keyboard_only(page, demo_server, assert
     assert_accessible(page)  # error state
 
     # Follow the summary link to the e-mail field and fix it.
-    page.keyboard.press("Tab")
-    while page.evaluate("document.activeElement.getAttribute('href')") != "#id_email":
-        page.keyboard.press("Tab")
+    tab_to_link(page, "#id_email")
     page.keyboard.press("Enter")
     assert active_element(page)["id"] == "id_email"
     page.keyboard.press("Control+A")

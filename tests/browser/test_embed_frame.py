@@ -16,7 +16,14 @@ import pytest
 from tests.applications.utils import pdf_bytes
 
 from .conftest import axe_violations
-from .keyboard import active_element, choose_file_with_keyboard, choose_option, tab_to, type_into
+from .keyboard import (
+    active_element,
+    choose_file_with_keyboard,
+    choose_option,
+    tab_to,
+    tab_to_link,
+    type_into,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FORM_FRAME = "#b52-iframe-form iframe"
@@ -175,9 +182,7 @@ def test_a_keyboard_only_applicant_applies_through_the_iframe(
     screenshot(page, "#b52-iframe-form", "embed-iframe-errors.png")
 
     # Follow the summary link to the e-mail field and fix it.
-    page.keyboard.press("Tab")
-    while frame.evaluate("document.activeElement.getAttribute('href')") != "#id_email":
-        page.keyboard.press("Tab")
+    tab_to_link(form, "#id_email")
     page.keyboard.press("Enter")
     assert active_element(frame)["id"] == "id_email"
     page.keyboard.press("Control+A")

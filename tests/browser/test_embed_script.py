@@ -15,7 +15,14 @@ import pytest
 from tests.applications.utils import pdf_bytes
 
 from .conftest import axe_violations
-from .keyboard import active_element, choose_option, tab_to, type_into
+from .keyboard import (
+    active_element,
+    choose_file_with_keyboard,
+    choose_option,
+    tab_to,
+    tab_to_link,
+    type_into,
+)
 
 SECTION = "#b52-script-embed"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "embed-script.png"
@@ -55,21 +62,6 @@ def open_embed(page, url):
     form.wait_for()
     title_id = page.locator(f"{SECTION} .b52-embed__title").get_attribute("id")
     return title_id.removesuffix("title")
-
-
-def choose_file(page, field_id, path):
-    """Focus the file input with Tab and open the file dialog with Enter
-    (set on the focused input where headless Chromium opens no dialog)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    tab_to(page, field_id)
-    try:
-        with page.expect_file_chooser(timeout=3000) as chooser:
-            page.keyboard.press("Enter")
-        chooser.value.set_files(str(path))
-    except PlaywrightTimeoutError:
-        page.locator(f"#{field_id}:focus").set_input_files(str(path))
-    assert active_element(page)["id"] == field_id
 
 
 def assert_section_accessible(page, state):
@@ -158,8 +150,7 @@ def test_a_keyboard_only_applicant_applies_through_the_script_embed(page, partne
     assert_section_accessible(page, "errors")
 
     # Follow the summary link to the e-mail field and fix it.
-    while page.evaluate("document.activeElement.getAttribute('href')") != f"#{prefix}email":
-        page.keyboard.press("Tab")
+    tab_to_link(page, f"#{prefix}email")
     page.keyboard.press("Enter")
     assert active_element(page)["id"] == prefix + "email"
     page.keyboard.press("Control+A")
@@ -171,7 +162,7 @@ def test_a_keyboard_only_applicant_applies_through_the_script_embed(page, partne
     type_into(page, prefix + "summary", "Ein Netzwerk für gesundes Altern im Ort.")
     type_into(page, prefix + "contact_name", "Anna Muster")
     type_into(page, prefix + "phone", "07162 / 123-45")
-    choose_file(page, prefix + "attachments", pdf_path)
+    choose_file_with_keyboard(page, pdf_path, prefix + "attachments")
     tab_to(page, prefix + "consent")
     page.keyboard.press("Space")
     assert page.locator(f"#{prefix}consent").is_checked()

@@ -10,6 +10,7 @@ from tests.applications.utils import pdf_bytes
 from tests.demo_visitor import ENGLISH_LABELS, GERMAN_LABELS
 
 from .conftest import axe_violations, open_page
+from .keyboard import tab_to
 
 
 @pytest.fixture
@@ -127,10 +128,7 @@ def test_the_focus_ring_reaches_3_to_1_on_any_background(page, demo_server, demo
     of them differs from any background colour by at least 3:1 (the product
     of both contrasts is the contrast between them)."""
     page.goto(demo_server + demo_paths["ApplicationFormPage"])
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "b52-submit":
-            break
+    tab_to(page, "b52-submit", limit=80)
     style = page.evaluate(
         """() => {
             const s = getComputedStyle(document.activeElement);
