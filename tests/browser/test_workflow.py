@@ -68,7 +68,7 @@ def set_status(admin_page, label):
 def test_staff_ask_for_documents_the_applicant_uploads_and_withdraws(
     page, admin_page, demo_server, demo_env, assert_accessible, tmp_path
 ):
-    receipt = apply(page, demo_server, tmp_path)
+    receipt = apply(page, demo_server, tmp_path, email="ablauf.test@beispiel.example")
 
     admin_page.goto(demo_server + "/admin/b52-applications/")
     admin_page.get_by_role("link", name=FORM_TITLE).first.click()
