@@ -7,7 +7,6 @@ from tests.applications.conftest import (  # noqa: F401  (fixtures)
     districts,
     form_page,
     fresh_cache_and_storage,
-    home,
 )
 from tests.press.conftest import press_index  # noqa: F401  (fixture)
 
