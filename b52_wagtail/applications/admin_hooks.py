@@ -17,8 +17,10 @@ from . import (  # noqa: F401 (dashboard: hooks)
     winners,
     workflow_views,
 )
+from .admin_denied import refuse_in_admin_urls
 from .jury import admin_hooks as jury_admin_hooks  # noqa: F401 (registers the jury's hooks)
-from .models import ApplicationStatus, ApplicationSubmission
+from .models import AbstractApplicationFormPage, ApplicationStatus, ApplicationSubmission
+from .models.page import NO_RECIPIENT
 from .permissions import (
     DELETE,
     all_application_pages,
@@ -43,12 +45,12 @@ admin_urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
+    # A refusal is a 403 page inside the admin, in the user's language.
+    patterns = refuse_in_admin_urls(admin_urlpatterns)
     return [
         path(
             "b52-applications/",
-            include(
-                (admin_urlpatterns, "b52_applications_admin"), namespace="b52_applications_admin"
-            ),
+            include((patterns, "b52_applications_admin"), namespace="b52_applications_admin"),
         )
     ]
 
@@ -119,6 +121,17 @@ def protect_applications_from_page_deletion(request, page):
     if blocked:
         return refuse_deletion(request, blocked)
     return None
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_of_a_form_without_recipient(request, page):
+    """Saving a form with neither its own “An-Adresse” nor an e-mail address
+    in the B 52 settings: a warning beside Wagtail's confirmation, since new
+    applications would then notify nobody."""
+    # Wagtail's create and edit views pass the specific page.
+    if isinstance(page, AbstractApplicationFormPage) and not page.notification_recipients():
+        messages.warning(request, NO_RECIPIENT)
 
 
 @hooks.register("before_bulk_action")

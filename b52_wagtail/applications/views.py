@@ -8,7 +8,6 @@ from functools import cached_property
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +17,6 @@ from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
-from django.views.defaults import permission_denied
 from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -26,11 +24,13 @@ from wagtail.contrib.forms.views import SubmissionsListView
 
 from .. import localization
 from ..pages import layout_context
+from .admin_denied import permission_denied_response
 from .data_rights import can_use_data_rights
 from .export import EXPORT_ACTION, SubmissionExport  # noqa: F401 (EXPORT_ACTION for admin_hooks)
 from .forms import HONEYPOT_FIELD, RENDERED_FIELD, TOKEN_FIELD, ApplicationForm
 from .history import DOWNLOAD_ACTION, log_application
 from .models import ApplicationStatus, ApplicationSubmission, Attachment
+from .models.page import NO_RECIPIENT
 from .permissions import application_pages_for_user, can_change_status, can_view_applications
 from .storage import private_storage
 from .uploads import warning_labels
@@ -41,10 +41,11 @@ PURGE_ACTION = "b52_applications.purge"
 DELETE_ACTION = "b52_applications.delete"
 
 
-def deny(request):
-    """A plain 403. Wagtail's admin turns PermissionDenied into a redirect to
-    the dashboard; for applications an explicit 403 is clearer."""
-    return permission_denied(request, PermissionDenied())
+def deny(request, reason=None):
+    """A 403 inside the admin, in the admin user's language. Wagtail's admin
+    turns PermissionDenied into a redirect to the dashboard; for
+    applications an explicit 403 is clearer."""
+    return permission_denied_response(request, reason)
 
 
 # Admin ------------------------------------------------------------------
@@ -117,9 +118,11 @@ class ApplicationSubmissionsListView(SubmissionsListView):
     def header_buttons(self):
         """Wagtail's buttons, plus carrying the awarded applications into
         the call's winner showcase (:mod:`.winners`) for staff who may
-        change applications."""
+        change applications and edit (or add) the showcase."""
+        from .winners import may_carry_winners
+
         buttons = list(super().header_buttons)
-        if getattr(self.form_page, "call_id", None) and can_change_status(
+        if getattr(self.form_page, "call_id", None) and may_carry_winners(
             self.request.user, self.form_page
         ):
             url = reverse("b52_applications_admin:winners", args=[self.form_page.pk])
@@ -228,6 +231,8 @@ def submission_detail(request, pk):
             "extra": extra,
             "attachments": attachments,
             "deliveries": submission.mail_deliveries.all(),
+            # New applications and the applicant's uploads notify nobody.
+            "no_recipient": NO_RECIPIENT if not page.notification_recipients() else None,
             **workflow_context(request, submission, page),
             "can_change_status": can_change_status(request.user, page),
             "can_use_data_rights": can_use_data_rights(request.user),

@@ -19,17 +19,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.log_actions import LogFormatter, log
 from wagtail.models import Page
 
-from ..awards.models import Winner, WinnerArchivePage, WinnerShowcasePage, showcase_models
+from ..awards.models import (
+    Winner,
+    WinnerArchivePage,
+    WinnerShowcasePage,
+    format_deadline,
+    showcase_models,
+)
+from ..pages import transliterated_slug
+from .admin_denied import permission_denied_response
 from .models import ApplicationStatus, ApplicationSubmission
 from .permissions import can_change_status
-from .views import deny
 
 CARRY_ACTION = "b52_applications.winners_to_showcase"
 
@@ -39,8 +46,12 @@ class WinnersError(Exception):
 
 
 def awarded_applications(form_page):
+    """The awarded applications of ``form_page``, without erased ones (their
+    names read “anonymisiert”)."""
     return (
-        ApplicationSubmission.objects.filter(page=form_page, status=ApplicationStatus.AWARDED)
+        ApplicationSubmission.objects.filter(
+            page=form_page, status=ApplicationStatus.AWARDED, anonymised_at__isnull=True
+        )
         .select_related("district")
         .order_by("district__name_sort_key", "applicant_name")
     )
@@ -74,7 +85,7 @@ def showcase_parent(call):
 def new_showcase(call):
     parent = showcase_parent(call)
     title = gettext("Winners %(year)s") % {"year": call.edition}
-    slug = slugify(title)
+    slug = transliterated_slug(title)  # “preistraeger-2027”, not “preistrager-2027”
     siblings = parent.get_children()
     number = 2
     base = slug
@@ -185,6 +196,8 @@ class WinnersForm(forms.Form):
 
 
 def _may_edit_showcase(user, call, showcase):
+    """Editing the call's showcase, or (while it has none) adding a page
+    where the new showcase goes: the winners archive of the call's site."""
     if showcase is not None:
         return showcase.permissions_for_user(user).can_edit()
     try:
@@ -194,6 +207,30 @@ def _may_edit_showcase(user, call, showcase):
     return parent.permissions_for_user(user).can_add_subpage()
 
 
+def may_carry_winners(user, form_page):
+    """Whether ``user`` may use the winners step of ``form_page`` (the list
+    of applications shows its button only then): changing its applications
+    and editing the call's showcase (or adding it)."""
+    call = getattr(form_page, "call", None)
+    if call is None or not can_change_status(user, form_page):
+        return False
+    call = call.specific
+    return _may_edit_showcase(user, call, find_showcase(call))
+
+
+def call_still_open(call, at=None):
+    """True while the call's deadline has not passed."""
+    closes_at = call.closes_at if call is not None else None
+    return closes_at is not None and (at or timezone.now()) < closes_at
+
+
+def open_call_warning(call):
+    return gettext(
+        "The call is still open: applications are accepted until %(deadline)s. "
+        "Winners published now would be announced before the deadline has passed."
+    ) % {"deadline": format_deadline(call.deadline)}
+
+
 @login_required(login_url="wagtailadmin_login")
 def choose_winners(request, page_id):
     """Staff choose which awarded applications go onto the showcase."""
@@ -201,11 +238,19 @@ def choose_winners(request, page_id):
     if not hasattr(form_page, "call_id"):
         raise Http404
     if not can_change_status(request.user, form_page):
-        return deny(request)
+        return permission_denied_response(request)
     call = form_page.call.specific if form_page.call_id else None
     showcase = find_showcase(call) if call else None
     if call is not None and not _may_edit_showcase(request.user, call, showcase):
-        return deny(request)
+        return permission_denied_response(
+            request,
+            gettext(
+                "Carrying winners into the showcase needs the permission to edit the "
+                "call's winner showcase (or, while there is none, to add pages below the "
+                "winners archive). Ask an administrator for it."
+            ),
+        )
+    still_open = call_still_open(call)
     queryset = awarded_applications(form_page)
     form = WinnersForm(
         request.POST or None, queryset=queryset, initial={"applications": list(queryset)}
@@ -230,6 +275,8 @@ def choose_winners(request, page_id):
                 )
                 % {"count": added, "title": showcase.title},
             )
+            if still_open:
+                messages.warning(request, open_call_warning(call))
             return redirect("wagtailadmin_pages:edit", showcase.pk)
     return TemplateResponse(
         request,
@@ -240,6 +287,7 @@ def choose_winners(request, page_id):
             "call": call,
             "showcase": showcase,
             "has_applications": queryset.exists(),
+            "open_call_warning": open_call_warning(call) if still_open else "",
             "list_url": list_url,
             "page_title": gettext("Winners to the showcase"),
             "header_icon": "pick",

@@ -5,16 +5,16 @@ the applicant's reply. What the detail page shows of it comes from
 :func:`workflow_context`."""
 
 import datetime
+import re
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.defaults import permission_denied
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.snippets.models import register_snippet
@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .. import localization
 from . import history as history_module
+from .admin_denied import permission_denied_response
 from .applicant_mail import compose, documents_url, format_deadline, queue_mail
 from .history import NOTE_ACTION, log_application
 from .missing_documents import (
@@ -60,6 +61,8 @@ MAIL_TITLES = {
     "not_selected": gettext_lazy("Decision mail: not selected"),
 }
 MAX_NOTE_LENGTH = 5000
+# A line that is only an ellipsis, perhaps after a list mark: “- …”, “…”, “* ...”.
+PLACEHOLDER_LINE = re.compile(r"^[ \t]*((?:[-–•*][ \t]*)?(?:…|\.\.\.))[ \t\r]*$", re.MULTILINE)
 
 
 def editable_submission(request, pk):
@@ -75,7 +78,7 @@ def editable_submission(request, pk):
 
 
 def deny(request):
-    return permission_denied(request, PermissionDenied())
+    return permission_denied_response(request)
 
 
 def back_to_detail(submission):
@@ -189,7 +192,11 @@ def attach_reply(request, pk):
         count = accept_documents(submission, form.cleaned_data["attachments"], user=request.user)
     messages.success(
         request,
-        gettext("%(count)s files attached to %(receipt)s.")
+        ngettext(
+            "%(count)s file attached to %(receipt)s.",
+            "%(count)s files attached to %(receipt)s.",
+            count,
+        )
         % {"count": count, "receipt": receipt_of(submission)},
     )
     return back_to_detail(submission)
@@ -220,6 +227,25 @@ class MailForm(forms.Form):
 
     def clean_subject(self):
         return " ".join(self.cleaned_data["subject"].split())
+
+    def clean_body(self):
+        """Refuse a text that still holds a placeholder line such as the
+        default request's “- …” (where staff list the missing documents)."""
+        body = self.cleaned_data["body"]
+        match = PLACEHOLDER_LINE.search(body)
+        if match:
+            if self.kind == "request_documents":
+                message = gettext_lazy(
+                    "The text still contains the placeholder line “%(line)s”: replace it "
+                    "with the missing documents (one per line) or delete it."
+                )
+            else:
+                message = gettext_lazy(
+                    "The text still contains the placeholder line “%(line)s”: replace it "
+                    "or delete it."
+                )
+            raise ValidationError(message, code="placeholder", params={"line": match.group(1)})
+        return body
 
     def clean_valid_until(self):
         value = self.cleaned_data.get("valid_until")

@@ -172,3 +172,107 @@ def test_the_applications_list_links_the_winners_step_for_staff(admin_client, fo
     html = admin_client.get(reverse("wagtailforms:list_submissions", args=[form_page.pk]))
     assert url(form_page) in html.content.decode()
     assert "Preisträger übernehmen" in html.content.decode()
+
+
+# The winners step for the Geschäftsstelle, open calls, erased applications,
+# the showcase's slug. The German texts need the compiled catalogue
+# (msgids-winners.json).
+
+
+def office_without_page_rights(django_user_model):
+    return make_user(
+        django_user_model,
+        "office",
+        make_group(
+            "Geschäftsstelle",
+            "view_all_applications",
+            "change_applicationsubmission",
+            "delete_applicationsubmission",
+        ),
+    )
+
+
+def test_the_winners_button_is_shown_only_to_staff_who_may_use_it(
+    client, django_user_model, form_page, awarded, archive, home
+):
+    office = office_without_page_rights(django_user_model)
+    client.force_login(office)
+    list_url = reverse("wagtailforms:list_submissions", args=[form_page.pk])
+
+    listing = client.get(list_url)
+    assert listing.status_code == 200
+    assert url(form_page) not in listing.content.decode()
+    # Refused in the admin, in German, saying what is missing.
+    refused = client.get(url(form_page))
+    assert refused.status_code == 403
+    assert "Sie haben keine Berechtigung für diese Seite." in refused.content.decode()
+    assert "Preisträgerseite der Ausschreibung zu bearbeiten" in refused.content.decode()
+
+    GroupPagePermission.objects.create(
+        group=Group.objects.get(name="Geschäftsstelle"),
+        page=archive,
+        permission=Permission.objects.get(codename="add_page"),
+    )
+    assert url(form_page) in client.get(list_url).content.decode()
+    assert client.get(url(form_page)).status_code == 200
+
+
+def test_winners_of_an_open_call_are_carried_with_a_warning(admin_client, form_page, awarded):
+    assert form_page.call.accepts_applications()  # the deadline is ahead
+
+    page = admin_client.get(url(form_page)).content.decode()
+    assert "Die Ausschreibung läuft noch" in page
+    response = admin_client.post(url(form_page), {"applications": [awarded[0].pk]}, follow=True)
+    assert response.status_code == 200
+    assert WinnerShowcasePage.objects.get().get_latest_revision_as_object().winners.count() == 1
+    assert "Die Ausschreibung läuft noch" in response.content.decode()  # on the editor's page
+
+
+def test_winners_of_a_closed_call_get_no_warning(admin_client, home, districts, archive):
+    import datetime
+
+    from django.utils import timezone
+
+    from .utils import make_call, make_form_page
+
+    now = timezone.now()
+    call = make_call(
+        home,
+        2025,
+        start=now - datetime.timedelta(days=30),
+        deadline=now - datetime.timedelta(days=1),
+        slug="ausschreibung-2025",
+    )
+    closed_form = make_form_page(call, slug="bewerbung-2025")
+    application(closed_form, districts["Ulm"], "Stadt Ulm", "Gesund in Ulm")
+
+    page = admin_client.get(url(closed_form)).content.decode()
+
+    assert "Stadt Ulm" in page
+    assert "Die Ausschreibung läuft noch" not in page
+
+
+def test_erased_applications_are_not_offered_as_winners(admin_client, form_page, awarded, archive):
+    from django.utils import timezone
+
+    erased = awarded[1]
+    erased.applicant_name = erased.project_title = "anonymisiert"
+    erased.anonymised_at = timezone.now()
+    erased.save()
+
+    page = admin_client.get(url(form_page)).content.decode()
+    assert "Gemeinde Salach" in page
+    assert "anonymisiert" not in page
+    assert f'value="{erased.pk}"' not in page
+    # Nor can it be posted.
+    response = admin_client.post(url(form_page), {"applications": [erased.pk]})
+    assert response.status_code == 200
+    assert not WinnerShowcasePage.objects.exists()
+
+
+def test_the_new_showcase_gets_a_transliterated_slug(admin_client, form_page, awarded, archive):
+    admin_client.post(url(form_page), {"applications": [awarded[0].pk]})
+
+    showcase = WinnerShowcasePage.objects.get()
+    assert showcase.title == "Preisträger 2026"
+    assert showcase.slug == "preistraeger-2026"

@@ -14,6 +14,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from ...awards.models import AwardCallPage
 from ...awards.panels import TranslatedPageChooser
+from ..admin_denied import refuse_in_admin_urls
 from ..models import Jury
 from . import access, export, views
 
@@ -35,7 +36,9 @@ admin_urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_jury_urls():
-    return [path("b52-jury/", include((admin_urlpatterns, "b52_jury"), namespace="b52_jury"))]
+    # A refusal is a 403 page inside the admin, in the user's language.
+    patterns = refuse_in_admin_urls(admin_urlpatterns)
+    return [path("b52-jury/", include((patterns, "b52_jury"), namespace="b52_jury"))]
 
 
 class JuryMenuItem(MenuItem):
