@@ -1,6 +1,7 @@
 """The applications panel on the Wagtail admin home: open calls with the
-days left, applications per status, per district and per day (a small chart
-with a table), failing mails; for jurors, what is waiting for their review.
+days left (and a warning for their forms that notify nobody), applications
+per status, per district and per day (a small chart with a table), failing
+mails; for jurors, what is waiting for their review.
 
 Shown only to users who may read applications of some form (or who sit on
 a jury); the numbers cover only the forms they may read. The panel runs a
@@ -15,11 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.models import Site
 
 from .. import localization
 from ..awards.models import AwardCallPage
+from ..models import B52Settings
 from .jury.access import may_review, reviewable_by
 from .models import ApplicationStatus, ApplicationSubmission, MailDelivery
+from .models.page import NO_RECIPIENT
 from .permissions import VIEW_ALL, application_page_models, application_pages_for_user
 
 #: Districts listed by count (the rest are summed up as “others”).
@@ -69,6 +73,41 @@ def open_calls(user, pages, now=None):
         call.days = call.days_left(now)
         call.application_count = call.application_count or 0
     return calls
+
+
+def forms_without_recipient(pages, calls):
+    """The live forms among ``pages`` of the ``calls`` (open ones) whose new
+    applications notify nobody: no “An-Adresse” of their own and no e-mail
+    address of the Geschäftsstelle in the B 52 settings of their site (as
+    ``notification_recipients`` decides). One query per form model, one
+    for the settings when a form has no address of its own."""
+    call_ids = [call.pk for call in calls]
+    if not call_ids:
+        return []
+    forms = []
+    for model in application_page_models():
+        forms += model.objects.live().filter(pk__in=pages.values("pk"), call_id__in=call_ids)
+    forms = [form for form in forms if not form.form_recipients()]
+    if not forms:
+        return []
+    root_paths = Site.get_site_root_paths()
+
+    def site_id(form):
+        # The first site whose root holds the form, as Page.get_site() finds it.
+        return next(
+            (root.site_id for root in root_paths if form.url_path.startswith(root.root_path)), None
+        )
+
+    sites = {form.pk: site_id(form) for form in forms}
+    addresses = dict(
+        B52Settings.objects.filter(site_id__in={pk for pk in sites.values() if pk})
+        .exclude(office_email="")
+        .values_list("site_id", "office_email")
+    )
+    missing = [form for form in forms if not addresses.get(sites[form.pk])]
+    for form in missing:
+        form.edit_url = reverse("wagtailadmin_pages:edit", args=[form.pk])
+    return sorted(missing, key=lambda form: (form.title, form.pk))
 
 
 def per_day(submissions, today):
@@ -156,6 +195,7 @@ class ApplicationsPanel(Component):
             .order_by("-n", "district__name")
         )
         days = per_day(counted, today)
+        calls = open_calls(user, pages, now)
         failed = MailDelivery.objects.filter(
             state=MailDelivery.State.FAILED,
             submission__page__in=pages.values("pk"),
@@ -167,7 +207,12 @@ class ApplicationsPanel(Component):
         context.update(
             {
                 "can_read": True,
-                "open_calls": open_calls(user, pages, now),
+                "open_calls": calls,
+                # For the Geschäftsstelle, who reads every form (not a jury).
+                "forms_without_recipient": forms_without_recipient(pages, calls)
+                if user.is_superuser or user.has_perm(VIEW_ALL)
+                else [],
+                "no_recipient_message": NO_RECIPIENT,
                 "by_status": [
                     {"status": value, "label": label, "count": by_status.get(value, 0)}
                     for value, label in ApplicationStatus.choices

@@ -8,6 +8,7 @@ applicant, their answers or a file name (a file name can name a person).
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import LogFormatter
 from wagtail.models import PageLogEntry
 
@@ -89,11 +90,20 @@ def register(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data or {}
-            values = {"receipt": receipt(data), "count": data.get("count", 0)}
+            count = data.get("count", 0)
+            values = {"receipt": receipt(data), "count": count}
             if data.get("by") == "applicant":
-                message = _("The applicant uploaded %(count)s documents to application %(receipt)s")
+                message = ngettext(
+                    "The applicant uploaded %(count)s document to application %(receipt)s",
+                    "The applicant uploaded %(count)s documents to application %(receipt)s",
+                    count,
+                )
             else:
-                message = _("Attached %(count)s files of the applicant's reply to %(receipt)s")
+                message = ngettext(
+                    "Attached %(count)s file of the applicant's reply to %(receipt)s",
+                    "Attached %(count)s files of the applicant's reply to %(receipt)s",
+                    count,
+                )
             return message % values
 
     @actions.register_action(LINK_ACTION)

@@ -1,11 +1,17 @@
 """Editors create and publish an application form in the admin; a visitor
 then sees and uses it."""
 
+import html
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from b52_wagtail.applications.models import ApplicationFormPage, ApplicationSubmission
+from b52_wagtail.applications.models.page import NO_RECIPIENT, TO_ADDRESS_HELP
+from b52_wagtail.models import B52Settings
 
 from .test_form import submit
 from .utils import valid_data
@@ -95,3 +101,34 @@ def test_the_form_page_previews_both_modes(form_page):
 def test_a_draft_form_is_not_served(client, form_page):
     form_page.unpublish()
     assert client.get(form_page.url or "/ausschreibung-2026/bewerbung/").status_code == 404
+
+
+def warnings_of(response):
+    """The warnings this request added (not those of earlier ones)."""
+    queued = get_messages(response.wsgi_request)._queued_messages
+    return [str(m.message).strip() for m in queued if m.level_tag == "warning"]
+
+
+def test_saving_a_form_that_notifies_nobody_warns_the_editor(admin_client, call):
+    """Neither the form's “An-Adresse” nor the B 52 settings name an address:
+    saving says so (new applications would notify nobody)."""
+    site_settings = B52Settings.for_site(Site.objects.get(is_default_site=True))
+    assert not site_settings.office_email
+    editor = admin_client.get(add_url(call)).content.decode()
+    assert html.escape(str(TO_ADDRESS_HELP)) in editor
+    response = admin_client.post(add_url(call), page_form(call, to_address=""))
+    assert response.status_code == 302
+    assert warnings_of(response) == [str(NO_RECIPIENT)]
+    page = ApplicationFormPage.objects.get()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    # A draft saved as well.
+    response = admin_client.post(edit_url, page_form(call, to_address="", **{"action-publish": ""}))
+    assert response.status_code == 302
+    assert warnings_of(response) == [str(NO_RECIPIENT)]
+    # The form's own address, or the Geschäftsstelle's in the settings: no warning.
+    response = admin_client.post(edit_url, page_form(call))
+    assert response.status_code == 302 and warnings_of(response) == []
+    site_settings.office_email = "geschaeftsstelle@example.org"
+    site_settings.save()
+    response = admin_client.post(edit_url, page_form(call, to_address=""))
+    assert response.status_code == 302 and warnings_of(response) == []

@@ -4,6 +4,7 @@ reviews; only for users who may see applications, in a fixed number of
 queries."""
 
 import datetime
+import html
 import uuid
 
 import pytest
@@ -12,6 +13,8 @@ from django.contrib.auth.models import Group, Permission
 from django.template.context import make_context
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Site
 
 from b52_wagtail.applications.dashboard import applications_panel
 from b52_wagtail.applications.models import (
@@ -21,9 +24,11 @@ from b52_wagtail.applications.models import (
     MailDelivery,
     Review,
 )
+from b52_wagtail.applications.models.page import NO_RECIPIENT
+from b52_wagtail.models import B52Settings
 
 from .test_permissions import make_group, make_user
-from .utils import berlin, make_call
+from .utils import berlin, make_call, make_form_page
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +124,9 @@ def test_staff_see_calls_statuses_districts_days_and_failing_mails(
     ]
     assert closed.title not in content
     assert call.title in content
+    # The German term of the rest of the package (needs the compiled catalogue).
+    assert "(Bewerbungsschluss: 12. Dezember 2026, 23:59 Uhr)" in content
+    assert "Einsendeschluss" not in content
     # Per status, spam counted apart.
     by_status = {row["status"]: row["count"] for row in context["by_status"]}
     assert by_status == {
@@ -197,7 +205,66 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     assert html.count("<li>") >= min(count, 5)
 
 
-QUERIES = 9
+# One more than before: the forms of the open calls (do they notify anyone?).
+QUERIES = 10
+
+
+def test_forms_of_open_calls_that_notify_nobody_are_named(
+    client, users, form_page, call, home, settings
+):
+    """Neither the form's “An-Adresse” nor the B 52 settings name an address:
+    new applications would notify nobody, and the panel says so."""
+    settings.LANGUAGE_CODE = "en-us"  # a fresh ``wagtail start`` host
+    with translation.override("en"):
+        message = str(NO_RECIPIENT)
+    assert context_forms(users["office"]) == []
+    form_page.to_address = ""
+    form_page.save_revision().publish()
+    site_settings = B52Settings.for_site(Site.objects.get(is_default_site=True))
+    assert not site_settings.office_email
+    assert context_forms(users["office"]) == [form_page.pk]
+    content = home_page(client, users["office"])
+    assert message in html.unescape(content)
+    assert reverse("wagtailadmin_pages:edit", args=[form_page.pk]) in content
+    assert context_forms(users["admin"]) == [form_page.pk]
+    # Not the jury reading the form's applications: the Geschäftsstelle sees to it.
+    assert context_forms(users["jury"]) == []
+
+    # The Geschäftsstelle's address in the settings is the recipient.
+    site_settings.office_email = "geschaeftsstelle@example.org"
+    site_settings.save()
+    assert context_forms(users["office"]) == []
+    assert message not in html.unescape(home_page(client, users["office"]))
+
+    # A closed call's form is not named.
+    site_settings.office_email = ""
+    site_settings.save()
+    with time_machine.travel(call.deadline + datetime.timedelta(days=1), tick=False):
+        assert context_forms(users["office"]) == []
+
+
+def context_forms(user):
+    return [form.pk for form in panel_context(user)["forms_without_recipient"]]
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_forms_without_recipient_cost_one_query_however_many(
+    users, call, form_page, home, django_assert_num_queries, count
+):
+    form_page.to_address = ""
+    form_page.save_revision().publish()
+    for index in range(count - 1):
+        page = make_form_page(call, slug=f"bewerbung-{index}")
+        page.to_address = ""
+        page.save_revision().publish()
+    Site.get_site_root_paths()  # cached, as on any admin request after the first
+    request = RequestFactory().get("/admin/")
+    request.user = type(users["office"]).objects.get(pk=users["office"].pk)
+    with django_assert_num_queries(QUERIES + 1):
+        context = applications_panel(request).get_context_data(
+            make_context({"request": request}, request)
+        )
+    assert len(context["forms_without_recipient"]) == count
 
 
 def test_jurors_see_what_waits_for_their_review(

@@ -16,8 +16,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import PageLogEntry
+from wagtail.users.models import UserProfile
 
 from b52_wagtail import localization
+from b52_wagtail.applications.jury.invitations import invitation_url
 from b52_wagtail.applications.jury.reminders import send_reminders
 from b52_wagtail.applications.models import (
     ApplicationStatus,
@@ -221,6 +223,56 @@ def test_invitation_of_an_external_juror(client, office, jury, django_user_model
     client.force_login(office)
     response = client.post(url, {"name": "Eva", "email": "EVA@extern.example"})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def fresh_host(settings):
+    """A host as ``wagtail start`` makes it: English, UTC, no LocaleMiddleware."""
+    settings.LANGUAGE_CODE = "en-us"
+    settings.TIME_ZONE = "UTC"
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if name != "django.middleware.locale.LocaleMiddleware"
+    ]
+
+
+def test_an_invited_juror_gets_the_packages_language_on_an_english_host(
+    client, office, jury, django_user_model, settings
+):
+    fresh_host(settings)
+    client.force_login(office)
+    url = reverse("b52_jury:invite", args=[jury.pk])
+    response = client.post(url, {"name": "Eva Extern", "email": "eva@extern.example"})
+    assert response.status_code == 302
+    user = django_user_model.objects.get(email="eva@extern.example")
+    assert UserProfile.get_for_user(user).preferred_language == "de"
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+/jury/invitation/\S+/", message.body)[0]
+    path = re.sub(r"^https?://[^/]+", "", link)
+    client.logout()
+    page = client.get(path)
+    assert 'lang="de"' in page.content.decode()
+    password = "Sommer-Jury-2026!"
+    response = client.post(path, {"new_password1": password, "new_password2": password})
+    # Straight into the admin, signed in: not Wagtail's sign-in page in the host's English.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    home = client.get(response["Location"])
+    assert home.status_code == 200
+    assert home.wsgi_request.user == user
+    assert 'lang="de"' in home.content.decode()
+
+
+def test_an_invitation_keeps_a_language_the_juror_chose(client, jury, django_user_model, settings):
+    fresh_host(settings)
+    user = make_juror(django_user_model, "frieda", is_active=False)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    path = re.sub(r"^https?://[^/]+", "", invitation_url(user, jury.call))
+    password = "Sommer-Jury-2026!"
+    response = client.post(path, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    assert UserProfile.get_for_user(user).preferred_language == "en"
+    assert 'lang="en"' in client.get(response["Location"]).content.decode()
 
 
 def test_invitation_leaves_nothing_when_the_mail_fails(

@@ -7,15 +7,19 @@ import html
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from wagtail.models import PageLogEntry
+from django.utils import translation
+from wagtail.models import PageLogEntry, Site
 
 from b52_wagtail.applications import workflow
+from b52_wagtail.applications.history import DOCUMENTS_ACTION, log_application
 from b52_wagtail.applications.models import (
     ApplicationNote,
     ApplicationStatus,
     ApplicationSubmission,
 )
+from b52_wagtail.applications.models.page import NO_RECIPIENT
 from b52_wagtail.applications.workflow import TransitionRefused, change_status
+from b52_wagtail.models import B52Settings
 
 from .test_form import submit
 from .test_permissions import make_group, make_user
@@ -316,3 +320,42 @@ def test_jury_members_see_neither_history_nor_notes(client, jury_member, office,
     content = response.content.decode()
     assert "Interne Notiz" not in content
     assert 'id="b52-history"' not in content
+
+
+# Nobody notified ------------------------------------------------------------------------
+
+
+def test_the_detail_page_warns_when_the_form_notifies_nobody(client, office, submission):
+    client.force_login(office)
+    assert 'class="b52-no-recipient"' not in page_text(client.get(detail_url(submission)))
+    form_page = submission.page.specific
+    form_page.to_address = ""
+    form_page.save_revision().publish()
+    site_settings = B52Settings.for_site(Site.objects.get(is_default_site=True))
+    assert not site_settings.office_email
+    content = page_text(client.get(detail_url(submission)))
+    assert 'class="b52-no-recipient"' in content
+    with translation.override("de"):
+        assert str(NO_RECIPIENT) in content
+    site_settings.office_email = "geschaeftsstelle@example.org"
+    site_settings.save()
+    assert 'class="b52-no-recipient"' not in page_text(client.get(detail_url(submission)))
+
+
+# Counted words in the history -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("by", "count", "expected"),
+    [
+        ("applicant", 1, "The applicant uploaded 1 document to application B52-2026-0001"),
+        ("applicant", 3, "The applicant uploaded 3 documents to application B52-2026-0001"),
+        (None, 1, "Attached 1 file of the applicant's reply to B52-2026-0001"),
+        (None, 2, "Attached 2 files of the applicant's reply to B52-2026-0001"),
+    ],
+)
+def test_the_history_counts_documents_in_singular_and_plural(submission, by, count, expected):
+    data = {"count": count, **({"by": by} if by else {})}
+    entry = log_application(submission, DOCUMENTS_ACTION, **data)
+    with translation.override("en"):
+        assert entry.message == expected

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -55,7 +56,8 @@ def send_request(client, submission, capture, **overrides):
     initial = client.get(url).context["form"].initial
     data = {
         "subject": initial["subject"],
-        "body": initial["body"],
+        # The template's placeholder line replaced by what is missing.
+        "body": initial["body"].replace("- …", "- Kostenplan"),
         "valid_until": initial["valid_until"].isoformat(),
         "action": "send",
         **overrides,
@@ -125,7 +127,7 @@ def test_the_request_is_prefilled_previewed_and_queued(
         url,
         {
             "subject": form.initial["subject"],
-            "body": form.initial["body"] + "\n- Kostenplan",
+            "body": form.initial["body"].replace("- …", "- Kostenplan"),
             "valid_until": form.initial["valid_until"].isoformat(),
             "action": "preview",
         },
@@ -153,6 +155,48 @@ def test_the_request_is_prefilled_previewed_and_queued(
         text = str(entry.message) + str(entry.data)
         for private in PRIVATE:
             assert private not in text
+
+
+@pytest.mark.parametrize("line", ["- …", "  - …  ", "- ...", "…", "• …"])
+def test_the_request_is_refused_while_the_placeholder_line_is_in_the_text(
+    client, office, submission, django_capture_on_commit_callbacks, line
+):
+    client.force_login(office)
+    set_status(submission, S.INCOMPLETE)
+    url = compose_url(submission, "request_documents")
+    initial = client.get(url).context["form"].initial
+    assert "\n- …\n" in initial["body"]  # the default text's placeholder
+    body = initial["body"].replace("- …", line).replace("\n", "\r\n")  # as browsers send it
+    for action in ("send", "preview"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {
+                    "subject": initial["subject"],
+                    "body": body,
+                    "valid_until": initial["valid_until"].isoformat(),
+                    "action": action,
+                },
+            )
+        assert response.status_code == 200
+        [error] = response.context["form"].errors["body"]
+        assert f"„{line.strip()}“" in error
+        assert "fehlenden Unterlagen" in error
+        assert error in html.unescape(response.content.decode())
+        assert response.context["preview"] is None
+    assert not MailDelivery.objects.filter(kind="request_documents").exists()
+    assert not DocumentRequest.objects.exists()
+
+
+def test_an_ellipsis_inside_a_sentence_is_no_placeholder(
+    client, office, submission, django_capture_on_commit_callbacks
+):
+    client.force_login(office)
+    set_status(submission, S.INCOMPLETE)
+    body = "Es fehlen der Kostenplan, der Zeitplan …\n- und ...die Unterschrift\n{upload_link}"
+    response = send_request(client, submission, django_capture_on_commit_callbacks, body=body)
+    assert response.status_code == 302
+    assert MailDelivery.objects.get(kind="request_documents").state == "sent"
 
 
 def test_the_request_can_be_sent_again_and_the_old_link_stops(
@@ -300,6 +344,12 @@ def test_staff_attach_the_reply_and_the_application_is_back_in_review(client, of
     reply = reverse("b52_applications_admin:reply", args=[submission.pk])
     response = client.post(reply, {"attachments": [pdf("antwort.pdf")]})
     assert response.status_code == 302
+    # One file in the singular (the German catalogue once said “1 Dateien”).
+    [message] = [str(m.message).strip() for m in get_messages(response.wsgi_request)]
+    assert message in (
+        "1 file attached to B52-2026-0001.",
+        "1 Datei an B52-2026-0001 angehängt.",
+    )
     submission.refresh_from_db()
     assert submission.status == S.IN_REVIEW
     assert submission.attachments.count() == 2

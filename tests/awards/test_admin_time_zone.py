@@ -2,11 +2,14 @@
 and the editor's own time zone, and is told what to do on the nights the
 clocks change."""
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
+from b52_wagtail import localization
 from b52_wagtail.awards.models import AwardCallPage
 from b52_wagtail.forms import LocalDateTimeField
 
@@ -103,3 +106,32 @@ def test_the_dst_messages_in_english():
         "30.03.2025 02:00 does not exist in Berlin time: the clocks jump from 02:00 to 03:00 "
         "that night. Please enter 30.03.2025 01:00 or 30.03.2025 03:00."
     ]
+
+
+@pytest.mark.parametrize(
+    ("widget_format", "example"),
+    [(None, "2022-11-30 23:59"), ("%d.%m.%Y %H:%M", "30.11.2022 23:59")],
+)
+def test_the_help_names_the_format_the_date_picker_takes(
+    client, editor, section, settings, widget_format, example
+):
+    """Wagtail's date picker writes and reads ``WAGTAIL_DATETIME_FORMAT``
+    (by default 2022-11-30 23:59) and replaces a date typed otherwise: the
+    help shows an example in that format, and the zone."""
+    settings.LANGUAGE_CODE = "en-us"
+    settings.TIME_ZONE = "UTC"
+    if widget_format:
+        settings.WAGTAIL_DATETIME_FORMAT = widget_format
+    else:
+        del settings.WAGTAIL_DATETIME_FORMAT
+    response = client.get(add_url(AwardCallPage, section))
+    form = response.context["form"]
+    deadline = form.fields["deadline"]
+    assert deadline.widget.format == (widget_format or "%Y-%m-%d %H:%M")
+    for name in ("application_start", "deadline"):
+        help_text = str(form.fields[name].help_text)
+        assert "30.11.2022 23:59" not in help_text or example == "30.11.2022 23:59"
+        with translation.override(response.wsgi_request.LANGUAGE_CODE):
+            assert str(localization.zone_label()) in help_text
+    assert example in str(deadline.help_text)
+    assert example in html.unescape(response.content.decode())

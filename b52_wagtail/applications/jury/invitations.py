@@ -2,10 +2,18 @@
 named on the jury, and a German mail with a link to set a password
 (Django's password-reset token: valid for ``PASSWORD_RESET_TIMEOUT`` and
 only once, since setting the password changes the token's hash). Setting
-the password activates the account."""
+the password activates the account and signs the juror in.
+
+The invited account's admin speaks the package's language (``B52_LANGUAGE``,
+German by default) rather than the host's ``LANGUAGE_CODE``: its Wagtail
+profile gets that preferred language unless it has one, and the juror goes
+from the password page straight into the admin instead of Wagtail's sign-in
+page (which speaks the host's language).
+"""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
@@ -16,13 +24,47 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.localization import get_available_admin_languages
+from wagtail.users.models import UserProfile
 
 from ... import localization
 from ..mail import admin_base_url
 from ..models import Juror
+
+
+def admin_language():
+    """The code of the admin language matching the package's language
+    (``B52_LANGUAGE``) among the host's admin languages, or None."""
+    wanted = localization.default_language()
+    for code, _name in get_available_admin_languages():
+        if localization.base_language(code) == wanted:
+            return code
+    return None
+
+
+def prefer_package_language(user):
+    """Give ``user``'s Wagtail profile the package's language unless they
+    chose one already."""
+    language = admin_language()
+    if language is None:
+        return
+    profile = UserProfile.get_for_user(user)
+    if not profile.preferred_language:
+        profile.preferred_language = language
+        profile.save(update_fields=["preferred_language"])
+
+
+def model_backend():
+    """The dotted path of the first configured backend that signs in with a
+    password stored on the user (the one an invited juror's password is for)."""
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if issubclass(import_string(path), ModelBackend):
+            return path
+    return None
 
 
 def invitation_url(user, page):
@@ -63,6 +105,7 @@ def invite(jury, group, name, email):
     user.set_unusable_password()
     user.save()
     user.groups.add(group)
+    prefer_package_language(user)
     Juror.objects.create(jury=jury, user=user, sort_order=jury.jurors.count())
     build_invitation(jury, user).send()
     return user
@@ -100,7 +143,15 @@ def accept_invitation(request, uidb64, token):
             user = form.save(commit=False)
             user.is_active = True
             user.save()
-            return redirect(reverse("wagtailadmin_login"))
+            prefer_package_language(user)
+            backend = model_backend()
+            if backend is None:
+                return redirect(reverse("wagtailadmin_login"))
+            # As Django's password reset with ``post_reset_login``: the link
+            # proved the address. The admin then speaks the profile's
+            # language (and asks for a second factor where one is required).
+            login(request, user, backend=backend)
+            return redirect(reverse("wagtailadmin_home"))
         response = TemplateResponse(
             request, "b52_wagtail/applications/jury/invitation.html", {"form": form, "user": user}
         )

@@ -63,6 +63,14 @@ TOO_MANY_PARTS = _(
     "please send the form again as it is."
 )
 TOO_LARGE = _("The form is too large to be sent. Nothing was stored.")
+NO_RECIPIENT = _(
+    "No notification: neither the form nor the B 52 settings name a recipient address."
+)
+TO_ADDRESS_HELP = _(
+    "Who is told of each new application (without the applicant's data), several "
+    "addresses separated by commas. Empty: the e-mail address of the Geschäftsstelle "
+    "in the B 52 settings. If both are empty, nobody is notified."
+)
 # The columns of every application, in the order of the list and the export
 # (the fields editors add follow).
 DATA_FIELDS = (
@@ -193,7 +201,12 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("from_address"),
+                        FieldPanel("to_address", help_text=TO_ADDRESS_HELP),
+                    ]
+                ),
                 FieldPanel("subject"),
             ],
             heading=_("Notification of the Geschäftsstelle"),
@@ -536,9 +549,17 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
             raise
         return submission
 
+    def form_recipients(self):
+        """The addresses of the form's own “An-Adresse” (``to_address``)."""
+        return [
+            address.strip() for address in (self.to_address or "").split(",") if address.strip()
+        ]
+
     def notification_recipients(self):
-        if self.to_address:
-            return [address.strip() for address in self.to_address.split(",") if address.strip()]
+        """Who is told of a new application: the form's addresses, else the
+        Geschäftsstelle's of the site's B 52 settings, else nobody."""
+        if recipients := self.form_recipients():
+            return recipients
         site_settings = self.get_site_settings()
         if site_settings and site_settings.office_email:
             return [site_settings.office_email]

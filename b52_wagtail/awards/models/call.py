@@ -70,6 +70,40 @@ class AwardCallForm(LocalDateTimeFormMixin, WagtailAdminPageForm):
 
     local_datetime_fields = ("application_start", "deadline")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_datetime_help_texts()
+
+    def set_datetime_help_texts(self):
+        """The help under both dates names the zone and shows an example in
+        the format the admin's date picker writes and reads (the host's
+        ``WAGTAIL_DATETIME_FORMAT``): a date typed otherwise is replaced by
+        the picker before the form is sent."""
+        texts = {
+            "application_start": (
+                gettext("%(zone)s, typed as %(example)s. Required to publish."),
+                datetime.datetime(2022, 10, 1, 0, 0),
+            ),
+            "deadline": (
+                gettext(
+                    "The last minute in which applications are accepted (%(zone)s), "
+                    "typed as %(example)s. Required to publish."
+                ),
+                datetime.datetime(2022, 11, 30, 23, 59),
+            ),
+        }
+        for name, (text, example) in texts.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            widget_format = getattr(field.widget, "format", None) or getattr(
+                field, "display_format", "%Y-%m-%d %H:%M"
+            )
+            field.help_text = text % {
+                "zone": localization.zone_label(),
+                "example": example.strftime(widget_format),
+            }
+
     def clean(self):
         cleaned_data = super().clean()
         start = cleaned_data.get("application_start")
