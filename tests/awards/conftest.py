@@ -57,9 +57,10 @@ def make_showcase(parent, call, winners, *, publish=True, slug=None):
             district=district,
             project_title=title,
             prize_amount=Decimal("5200"),
+            sort_order=order,
             **extra,
         )
-        for municipality, district, title, *rest in winners
+        for order, (municipality, district, title, *rest) in enumerate(winners)
         for extra in [rest[0] if rest else {}]
     ]
     parent.add_child(instance=showcase)

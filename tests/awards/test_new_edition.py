@@ -37,8 +37,8 @@ def call_2022(section):
         title="Flyer 2022", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="flyer.pdf")
     )
     call.patrons = [
-        AwardCallPatron(role="Präsident des Städtetags Baden-Württemberg"),
-        AwardCallPatron(role="Präsident des Gemeindetags Baden-Württemberg"),
+        AwardCallPatron(role="Präsident des Städtetags Baden-Württemberg", sort_order=0),
+        AwardCallPatron(role="Präsident des Gemeindetags Baden-Württemberg", sort_order=1),
     ]
     call.jury_members = [AwardCallJuryMember(organisation="Landesgesundheitsamt")]
     call.call_documents = [AwardCallDocument(kind="flyer", document=document)]

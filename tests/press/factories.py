@@ -32,9 +32,13 @@ def add_release(index, title, release_date, *, publish=True, districts=(), partn
     index.add_child(instance=release)
     release.districts = list(districts)
     release.partner_organisations = list(partners)
-    release.contact_items = [PressReleaseContact(contact=contact) for contact in contacts]
+    release.contact_items = [
+        PressReleaseContact(contact=contact, sort_order=order)
+        for order, contact in enumerate(contacts)
+    ]
     release.download_items = [
-        PressReleaseDownload(document=document, title=title) for document, title in downloads
+        PressReleaseDownload(document=document, title=title, sort_order=order)
+        for order, (document, title) in enumerate(downloads)
     ]
     release.save()
     revision = release.save_revision()
