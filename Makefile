@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for make test (JOBS=0: one process, e.g. for pdb)
+JOBS ?= auto
 
 .PHONY: demo test test-browser test-postgres lint messages install clean
 
@@ -24,9 +26,9 @@ demo: install
 	$(MANAGE) demo_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## make test: the full pytest suite on SQLite (browser suite: make test-browser)
+## make test: the full pytest suite on SQLite, one worker per core (browser suite: make test-browser)
 test: install
-	$(BIN)/python -m pytest tests --ignore=tests/browser -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --ignore=tests/browser -q -n $(JOBS) $(PYTEST_ARGS)
 
 test-browser: install
 	$(BIN)/python -m pytest tests/browser -q $(PYTEST_ARGS)
