@@ -33,20 +33,23 @@ DOCUMENTS_SALT = "b52_applications.documents"
 
 @cache
 def default_templates():
-    """The German defaults (``data/mail_templates.json``), by ``(kind, language)``."""
+    """The package's defaults (``data/mail_templates.json``), by ``(kind, language)``."""
     with DEFAULT_TEMPLATES.open(encoding="utf-8") as handle:
         return {(item["kind"], item["language"]): item for item in json.load(handle)}
 
 
 def template_for(kind, language):
     """``(subject, body)`` of the template of ``kind`` in ``language``: the
-    one staff edited, else the German one, else the package's default."""
+    one staff edited, else the package's default in that language; a
+    language with neither gets the German template."""
+    defaults = default_templates()
     for code in dict.fromkeys((language, "de")):
         template = ApplicationMailTemplate.objects.filter(kind=kind, language=code).first()
         if template is not None:
             return template.subject, template.body
-    default = default_templates().get((kind, language)) or default_templates()[(kind, "de")]
-    return default["subject"], default["body"]
+        if (kind, code) in defaults:
+            return defaults[kind, code]["subject"], defaults[kind, code]["body"]
+    raise LookupError(f"no mail template of kind {kind!r}")
 
 
 def placeholder_values(submission, **extra):

@@ -13,7 +13,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from wagtail.models import PageLogEntry
+from wagtail.models import Locale, PageLogEntry
 
 from b52_wagtail.applications.applicant_mail import template_for
 from b52_wagtail.applications.models import (
@@ -83,11 +83,26 @@ def test_the_data_migration_made_the_german_templates():
 
 
 def test_edited_templates_are_used_and_the_default_is_the_fallback():
-    ApplicationMailTemplate.objects.filter(kind="awarded").update(subject="Glückwunsch {call}")
+    assert set(ApplicationMailTemplate.objects.values_list("language", flat=True)) == {"de", "en"}
+    ApplicationMailTemplate.objects.filter(kind="awarded", language="de").update(
+        subject="Glückwunsch {call}"
+    )
     assert template_for("awarded", "de")[0] == "Glückwunsch {call}"
-    assert template_for("awarded", "en")[0] == "Glückwunsch {call}"
+    # An English form page keeps its English template, edited or not.
+    assert template_for("awarded", "en")[0] == (
+        "Your application {receipt_number}: you will receive an award"
+    )
+    ApplicationMailTemplate.objects.filter(language="en").delete()
+    assert template_for("awarded", "en")[0] == (
+        "Your application {receipt_number}: you will receive an award"
+    )
+    # A language without templates of its own gets the German one.
+    assert template_for("awarded", "fr")[0] == "Glückwunsch {call}"
     ApplicationMailTemplate.objects.all().delete()
-    assert "{receipt_number}" in template_for("awarded", "de")[0]
+    assert template_for("awarded", "de")[0] == (
+        "Ihre Bewerbung {receipt_number}: Sie werden ausgezeichnet"
+    )
+    assert template_for("not_selected", "fr")[0] == template_for("not_selected", "de")[0]
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused():
@@ -102,7 +117,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused():
 
 def test_the_template_snippet_is_editable_in_the_admin(client, admin_user):
     client.force_login(admin_user)
-    template = ApplicationMailTemplate.objects.get(kind="awarded")
+    template = ApplicationMailTemplate.objects.get(kind="awarded", language="de")
     viewset = "wagtailsnippets_b52_applications_applicationmailtemplate"
     url = reverse(f"{viewset}:edit", args=[template.pk])
     assert client.get(url).status_code == 200
@@ -401,3 +416,55 @@ def test_the_decision_mail_is_previewed_and_queued(
     assert MailDelivery.objects.get(kind="decision").state == "sent"
     entry = PageLogEntry.objects.get(action="b52_applications.mail")
     assert entry.user == office and entry.data["kind"] == "decision"
+
+
+def test_an_english_form_page_gets_the_english_decision_although_german_was_edited(
+    client, settings, office, submission, form_page, django_capture_on_commit_callbacks
+):
+    """Staff edited the German template; the English page's applicant still
+    reads English (the package's default, or the English row staff edit)."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+    ApplicationMailTemplate.objects.filter(kind="not_selected", language="de").update(
+        subject="Bewerbung {receipt_number}: Absage"
+    )
+    ApplicationMailTemplate.objects.filter(language="en").delete()  # an install from before
+    english = Locale.objects.create(language_code="en")
+    english_form = form_page.copy_for_translation(english, copy_parents=True, alias=False)
+    ApplicationSubmission.objects.filter(pk=submission.pk).update(page=english_form)
+    client.force_login(office)
+    set_status(submission, S.NOT_SELECTED)
+    url = compose_url(submission, "not_selected")
+    form = client.get(url).context["form"]
+    number = submission.receipt_number
+    assert form.initial["subject"] == f"Your application {number}: the jury's decision"
+    mail.outbox.clear()
+    data = {"subject": form.initial["subject"], "body": form.initial["body"], "action": "send"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    (message,) = mail.outbox
+    assert message.subject.endswith("the jury's decision")
+    assert message.body.startswith("Dear Anna Muster,")
+    assert "Absage" not in message.body + message.subject
+
+
+def test_migration_0009_adds_the_english_templates_and_keeps_edited_rows():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "b52_wagtail.applications.migrations.0009_english_mail_templates"
+    )
+    ApplicationMailTemplate.objects.filter(language="en").delete()  # a site migrated before
+    ApplicationMailTemplate.objects.filter(kind="awarded", language="de").update(subject="Eigen")
+    migration.create_missing_templates(apps, None)
+    english = ApplicationMailTemplate.objects.filter(language="en")
+    assert set(english.values_list("kind", flat=True)) == {
+        "request_documents",
+        "awarded",
+        "not_selected",
+    }
+    assert ApplicationMailTemplate.objects.get(kind="awarded", language="de").subject == "Eigen"
+    migration.create_missing_templates(apps, None)  # again: nothing doubles
+    assert ApplicationMailTemplate.objects.count() == 6

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def create_default_templates(apps, schema_editor):
-    """The German mail templates staff start from (``data/mail_templates.json``)."""
+    """The mail templates staff start from, German and English (``data/mail_templates.json``)."""
     import json
     from pathlib import Path
 
