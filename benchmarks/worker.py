@@ -120,7 +120,7 @@ class Site:
 # cumulative time per call, so an inner check is part of its outer one.
 CHECKS = {
     "the view (Django handler)": ("django/core/handlers/base.py", "_get_response"),
-    "rate limit": ("applications/ratelimit.py", "rate_limit_exceeded"),
+    "rate limit": ("applications/ratelimit.py", "rate_limit_wait"),
     "multipart parsing of the body": ("django/http/request.py", "_load_post_and_files"),
     "token lookup (resubmission?)": ("applications/models/page.py", "stored_submission_for"),
     "form validation, all fields": ("django/forms/forms.py", "full_clean"),

@@ -249,13 +249,14 @@ def submit(request, page):
     if outcome.kind == "spam":
         return spam_answer()
     if outcome.kind == "rate_limited":
-        return json_error(
+        response = json_error(
             gettext(
                 "This form has been sent too often from your connection in a short time. "
                 "Please wait a minute and then send it again."
             ),
             status=429,
         )
+        return with_retry_after(response, outcome)
     if outcome.kind == "invalid":
         form = outcome.form
         errors = {

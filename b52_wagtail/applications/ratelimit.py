@@ -1,5 +1,8 @@
 """A per-client limit of form POSTs, counted in the cache framework.
 
+Each client's window opens with its first POST (not on the clock's minute),
+so a client learns exactly how long to wait (``Retry-After``).
+
 With a shared cache (Redis, Memcached) the limit holds across processes
 and servers; the local-memory cache counts per process. Django's database
 and file caches cannot count atomically (their ``incr`` is a read and a
@@ -11,6 +14,7 @@ passes however many requests arrive at once.
 import datetime
 import hashlib
 import logging
+import math
 import time
 
 from django.core.cache import caches
@@ -50,57 +54,86 @@ def client_address(request):
     return remote
 
 
-def rate_limit_exceeded(request, page):
-    """Count this POST; True when the client has posted more than
-    ``B52_APPLICATION_RATE_LIMIT`` times in the current window."""
+def rate_limit_wait(request):
+    """Count this POST. 0 when it may pass; otherwise the seconds until
+    the client may post again (its ``Retry-After``).
+
+    The window opens with the client's first POST and lasts
+    ``B52_APPLICATION_RATE_WINDOW`` seconds: up to
+    ``B52_APPLICATION_RATE_LIMIT`` POSTs pass in it.
+    """
     limit = b52_settings.APPLICATION_RATE_LIMIT
     if not limit:
-        return False
+        return 0
     window = max(int(b52_settings.APPLICATION_RATE_WINDOW), 1)
-    bucket = int(time.time() // window)
     client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"b52:applications:rate:{client}:{bucket}"
+    key = f"b52:applications:rate:{client}"
     cache = caches[b52_settings.APPLICATION_CACHE]
+    try:
+        count, ends = count_attempt(cache, key, window)
+    except Exception:
+        if isinstance(cache, NON_ATOMIC_CACHES):
+            # The database that stores the application: if it is away, the
+            # submission fails anyway and says so.
+            raise
+        # A cache that is down (Redis restarting) must not stop
+        # applications: the limit is a defence, storing them the purpose.
+        logger.warning("rate limit not counted: the cache %r failed", cache, exc_info=True)
+        return 0
+    if count <= limit:
+        return 0
+    return min(window, max(1, math.ceil(ends - time.time())))
+
+
+def count_attempt(cache, key, window):
+    """Count one attempt under ``key`` in a window of ``window`` seconds
+    opened by the first: the number this attempt got, and when the window
+    ends (a Unix time)."""
     if isinstance(cache, NON_ATOMIC_CACHES):
-        # In the database that stores the application: if it is away, the
-        # submission fails anyway and says so.
-        count = count_in_database(key, window)
-    else:
-        try:
-            count = count_in_cache(cache, key, window)
-        except Exception:  # noqa: BLE001
-            # A cache that is down (Redis restarting) must not stop
-            # applications: the limit is a defence, storing them the purpose.
-            logger.warning("rate limit not counted: the cache %r failed", cache, exc_info=True)
-            return False
-    return count > limit
+        return count_in_database(key, window)
+    return count_in_cache(cache, key, window)
 
 
 def count_in_cache(cache, key, window):
-    cache.add(key, 0, timeout=window * 2)
+    """:func:`count_attempt` in a cache with an atomic ``incr``. Two keys
+    expire together: the count and the window's end."""
+    now = time.time()
+    cache.add(f"{key}:ends", now + window, timeout=window)
+    cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        count = cache.incr(key)
     except ValueError:
         # The key expired between add() and incr().
-        cache.add(key, 1, timeout=window * 2)
-        return 1
+        cache.add(key, 1, timeout=window)
+        count = 1
+    return count, cache.get(f"{key}:ends", now + window)
 
 
 def count_in_database(key, window):
-    """Count one POST under ``key``; the number this POST got. Concurrent
-    requests queue on the row lock of the ``UPDATE``, so each sees its own
-    number."""
+    """:func:`count_attempt` in :class:`~.models.RateCounter`.
+    Concurrent requests queue on the row lock of the ``UPDATE``, so each
+    sees its own number."""
     from .models import RateCounter
 
     now = timezone.now()
+    ends = now + datetime.timedelta(seconds=window)
     with transaction.atomic():
         counter, created = RateCounter.objects.get_or_create(
-            key=key,
-            defaults={"count": 1, "expires_at": now + datetime.timedelta(seconds=window * 2)},
+            key=key, defaults={"count": 1, "expires_at": ends}
         )
         if created:
-            # Once per client and window: drop the counters of past windows.
-            RateCounter.objects.filter(expires_at__lt=now).delete()
-            return 1
-        RateCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        return RateCounter.objects.filter(pk=counter.pk).values_list("count", flat=True).get()
+            # Once per client and window: drop the counters of other
+            # clients whose windows are long over.
+            RateCounter.objects.filter(
+                expires_at__lt=now - datetime.timedelta(seconds=window)
+            ).delete()
+            return 1, ends.timestamp()
+        counters = RateCounter.objects.filter(pk=counter.pk)
+        # The client's window is over: this POST opens the next one.
+        if counters.filter(expires_at__lte=now).update(count=1, expires_at=ends):
+            return 1, ends.timestamp()
+        counters.update(count=F("count") + 1)
+        row = counters.values_list("count", "expires_at").first()
+    if row is None:  # removed meanwhile as long over
+        return 1, ends.timestamp()
+    return row[0], row[1].timestamp()

@@ -3,23 +3,23 @@ consecutive and gap-free. On PostgreSQL the threads really run at the same
 time (the counter row lock orders them); on SQLite, which has one writer,
 they are serialised (CI runs this file on PostgreSQL too)."""
 
+import fcntl
 import os
+import tempfile
 import threading
-import time
-import types
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from b52_wagtail.applications import ratelimit
 from b52_wagtail.applications.models import ApplicationSubmission, MailDelivery
 
 from .utils import pdf, valid_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("no_rate_limit"),
+    pytest.mark.usefixtures("one_crowd_at_a_time", "no_rate_limit"),
 ]
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -61,6 +61,16 @@ def run_in_threads(page, payloads):
 
 
 @pytest.fixture
+def one_crowd_at_a_time():
+    """Each test opens one connection per thread. Under pytest-xdist two
+    workers' crowds at once would pass PostgreSQL's default
+    ``max_connections`` (100): the workers take turns through a lock file."""
+    with (Path(tempfile.gettempdir()) / "b52-tests-crowd.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture
 def page(form_page):
     return form_page
 
@@ -96,14 +106,12 @@ def test_on_postgresql_the_threads_really_overlap(page, district):
 
 
 def test_the_rate_limit_with_the_database_cache_lets_exactly_the_limit_through(
-    page, district, settings, monkeypatch
+    page, district, settings
 ):
     """Django's DatabaseCache.incr is a read and a write: under concurrency
     it let 11 of limit 10 through. The package counts in its own table."""
-    # All 30 requests in one window, however slow the machine: a window that
-    # turns over halfway would rightly start counting again.
-    window_start = (time.time() // 3600) * 3600
-    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: window_start))
+    # All 30 requests in one window, however slow the machine.
+    settings.B52_APPLICATION_RATE_WINDOW = 3600
     settings.CACHES = {
         **settings.CACHES,
         "b52_database": {

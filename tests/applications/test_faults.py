@@ -116,7 +116,7 @@ def test_the_database_gone_while_rendering_the_failure_gives_a_plain_page(
     def gone(*args, **kwargs):
         raise DatabaseError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("b52_wagtail.applications.models.page.rate_limit_exceeded", gone)
+    monkeypatch.setattr("b52_wagtail.applications.models.page.rate_limit_wait", gone)
     monkeypatch.setattr(AbstractApplicationFormPage, "get_context", gone)
     monkeypatch.setattr(AbstractApplicationFormPage, "stored_submission_for", gone)
     response, content = post(form_page, valid_data(district))

@@ -12,6 +12,7 @@ import time
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 from wagtail.models import Page
 
 from b52_wagtail.applications.forms import token_uuid
@@ -354,7 +355,8 @@ def test_unknown_post_fields_are_ignored(client, form_page, district):
     assert submission.status == ApplicationStatus.RECEIVED
     assert submission.receipt_number == "B52-2026-0001"
     assert submission.privacy_notice_version == "1"
-    assert submission.consent_at.year == datetime.date.today().year
+    # The server's time, not the posted one.
+    assert abs(submission.consent_at - timezone.now()) < datetime.timedelta(minutes=5)
     assert "evil" not in submission.form_data
     assert set(submission.form_data) == {"anzahl_der_beteiligten_akteure"}
 
@@ -533,7 +535,9 @@ def test_a_filled_honeypot_looks_like_success_but_is_flagged_and_sends_nothing(
 
 
 def test_a_form_posted_too_fast_is_flagged_as_spam(client, form_page, district):
-    response = submit(client, form_page, valid_data(district, b52_token=token(1)))
+    # One second after the form was issued, however slow the machine.
+    with time_machine.travel(timezone.now(), tick=False):
+        response = submit(client, form_page, valid_data(district, b52_token=token(1)))
     assert "Vielen Dank für Ihre Bewerbung" in response.content.decode()
     assert ApplicationSubmission.objects.get().is_spam
     assert stored_files() == []
@@ -572,6 +576,39 @@ def test_too_many_posts_from_one_client_get_429(client, form_page, district, set
     assert response.status_code == 429
     assert "Zu viele Versuche" in response.content.decode()
     assert ApplicationSubmission.objects.count() == 3
+
+
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "b52_cache_never_created",
+}
+
+
+@pytest.mark.parametrize("backend", ["memory", "database"])
+def test_a_clients_window_opens_with_its_first_post_and_429_says_how_long_to_wait(
+    client, form_page, settings, backend
+):
+    if backend == "database":
+        settings.CACHES = {**settings.CACHES, "b52_database": DATABASE_CACHE}
+        settings.B52_APPLICATION_CACHE = "b52_database"
+    settings.B52_APPLICATION_RATE_LIMIT = 2
+    settings.B52_APPLICATION_RATE_WINDOW = 60
+    first = berlin(2026, 11, 2, 10, 0, 50)
+
+    def post_at(seconds):
+        with time_machine.travel(first + datetime.timedelta(seconds=seconds), tick=False):
+            return client.post(form_page.url, {})
+
+    # The minute on the clock turns at 10:01:00; the client's window does not.
+    assert post_at(0).status_code == 200
+    assert post_at(30).status_code == 200
+    limited = post_at(45)
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "15"
+    assert "Zu viele Versuche" in limited.content.decode()
+    assert post_at(59)["Retry-After"] == "1"
+    # The window is over: the next POST opens a new one.
+    assert [post_at(seconds).status_code for seconds in (60, 61, 62)] == [200, 200, 429]
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(client, form_page, settings):

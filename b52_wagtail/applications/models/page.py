@@ -46,7 +46,7 @@ from ..forms import (
     closed_message,
     token_uuid,
 )
-from ..ratelimit import rate_limit_exceeded
+from ..ratelimit import rate_limit_wait
 from ..storage import attachment_upload_to, private_storage
 from .counters import ReceiptSequence
 from .submission import ApplicationStatus, ApplicationSubmission, Attachment, MailDelivery
@@ -110,6 +110,7 @@ class SubmissionOutcome:
     form: object = None
     submission: object = None
     error: BaseException | None = None
+    wait: int = 0  # rate_limited: seconds until the client may post again
 
     @property
     def arrived(self):
@@ -344,8 +345,8 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         JSON form API answer the :class:`SubmissionOutcome` each in their way."""
         form = None
         try:
-            if rate_limit_exceeded(request, self):
-                return SubmissionOutcome("rate_limited")
+            if wait := rate_limit_wait(request):
+                return SubmissionOutcome("rate_limited", wait=wait)
             try:
                 request.POST  # noqa: B018  (parse the body here, where its errors are answered)
             except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
@@ -401,7 +402,7 @@ class AbstractApplicationFormPage(B52PageMixin, AbstractEmailForm):
         if outcome.kind == "spam":
             return self.render_landing_page(request, None, *args, **kwargs)
         if outcome.kind == "rate_limited":
-            return self.render_rate_limited(request)
+            return with_retry_after(self.render_rate_limited(request), outcome)
         if outcome.kind == "invalid":
             context = self.get_context(request)
             context["form"] = outcome.form
@@ -604,7 +605,9 @@ def outcome_status(outcome):
 
 
 def with_retry_after(response, outcome):
-    if outcome.kind == "failed" and outcome.temporary:
+    if outcome.kind == "rate_limited":
+        response["Retry-After"] = str(outcome.wait)
+    elif outcome.kind == "failed" and outcome.temporary:
         response["Retry-After"] = "60"
     return response
 

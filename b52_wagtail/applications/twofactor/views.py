@@ -6,7 +6,6 @@ django-otp is installed."""
 import hashlib
 import logging
 import re
-import time
 from base64 import b32encode
 
 from django import forms
@@ -27,7 +26,7 @@ from wagtail.admin import messages
 from wagtail.log_actions import log
 
 from ...conf import b52_settings
-from ..ratelimit import NON_ATOMIC_CACHES, count_in_cache, count_in_database
+from ..ratelimit import count_attempt
 from . import has_confirmed_device, required_for
 
 logger = logging.getLogger(__name__)
@@ -80,20 +79,16 @@ def next_url(request):
 
 def attempts_exceeded(user):
     """Count one try of ``user``; True past ``B52_TWO_FACTOR_RATE_LIMIT``
-    tries in the current window."""
+    tries in the window opened by the user's first try."""
     limit = b52_settings.TWO_FACTOR_RATE_LIMIT
     if not limit:
         return False
     window = max(int(b52_settings.TWO_FACTOR_RATE_WINDOW), 1)
-    bucket = int(time.time() // window)
     who = hashlib.sha256(str(user.pk).encode()).hexdigest()[:32]
-    key = f"b52:twofactor:tries:{who}:{bucket}"
-    cache = caches[b52_settings.APPLICATION_CACHE]
-    if isinstance(cache, NON_ATOMIC_CACHES):
-        count = count_in_database(key, window)
-    else:
-        # Unlike the application form, a failing cache fails closed here.
-        count = count_in_cache(cache, key, window)
+    # Unlike the application form, a failing cache fails closed here.
+    count, _ends = count_attempt(
+        caches[b52_settings.APPLICATION_CACHE], f"b52:twofactor:tries:{who}", window
+    )
     if count > limit:
         logger.warning("second factor: too many codes tried for user %s", user.pk)
         return True
