@@ -43,9 +43,13 @@ def template_for(kind, language):
     one staff edited, else the package's default in that language; a
     language with neither gets the German template."""
     defaults = default_templates()
-    for code in dict.fromkeys((language, "de")):
-        template = ApplicationMailTemplate.objects.filter(kind=kind, language=code).first()
-        if template is not None:
+    codes = tuple(dict.fromkeys((language, "de")))
+    edited = {
+        template.language: template
+        for template in ApplicationMailTemplate.objects.filter(kind=kind, language__in=codes)
+    }
+    for code in codes:
+        if template := edited.get(code):
             return template.subject, template.body
         if (kind, code) in defaults:
             return defaults[kind, code]["subject"], defaults[kind, code]["body"]

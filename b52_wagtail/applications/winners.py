@@ -98,15 +98,21 @@ def new_showcase(call):
 def winner_entries(showcase, applications):
     """The winner rows for ``applications`` that the showcase does not hold
     yet (same municipality and project title)."""
-    present = {(w.municipality.strip(), w.project_title.strip()) for w in showcase.winners.all()}
+    winners = list(showcase.winners.all())
+    present = {(w.municipality.strip(), w.project_title.strip()) for w in winners}
+    # After the winners already there, in the order given (PostgreSQL
+    # returns rows with equal sort keys in any order).
+    order = max((w.sort_order for w in winners if w.sort_order is not None), default=-1)
     entries = []
     for application in applications:
         key = (application.applicant_name.strip(), application.project_title.strip())
         if key in present:
             continue
         present.add(key)
+        order += 1
         entries.append(
             Winner(
+                sort_order=order,
                 municipality=application.applicant_name,
                 applicant_type=application.applicant_type,
                 district=application.district,

@@ -121,6 +121,41 @@ def test_an_existing_showcase_gets_a_draft_revision_and_no_duplicates(
     assert showcase.revisions.count() == revisions
 
 
+def test_carried_winners_follow_the_showcases_own_in_district_order(
+    admin_client, form_page, awarded, archive, districts
+):
+    showcase = WinnerShowcasePage(title="Preisträger 2026", slug="2026", call=form_page.call)
+    showcase.winners = [
+        Winner(
+            sort_order=0,
+            municipality="Stadt Ulm",
+            district=districts["Ulm"],
+            project_title="Schon ausgezeichnet",
+        )
+    ]
+    archive.add_child(instance=showcase)
+    showcase.save_revision().publish()
+
+    admin_client.post(url(form_page), {"applications": [a.pk for a in awarded[:2]]})
+
+    showcase.refresh_from_db()
+    draft = showcase.get_latest_revision_as_object()
+    assert [(w.sort_order, w.municipality) for w in draft.winners.all()] == [
+        (0, "Stadt Ulm"),
+        (1, "Gemeinde Salach"),  # Göppingen
+        (2, "Stadt Lahr"),  # Ortenaukreis
+    ]
+    # Published, visitors see them in that order on every database.
+    draft.save_revision().publish()
+    assert list(showcase.winners.values_list("municipality", flat=True)) == [
+        "Stadt Ulm",
+        "Gemeinde Salach",
+        "Stadt Lahr",
+    ]
+    page = admin_client.get(showcase.url).content.decode()
+    assert page.index("Stadt Ulm") < page.index("Gemeinde Salach") < page.index("Stadt Lahr")
+
+
 def test_two_winners_in_one_district_are_refused_when_the_call_forbids_it(
     admin_client, form_page, districts, archive
 ):

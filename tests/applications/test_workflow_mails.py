@@ -82,7 +82,7 @@ def test_the_data_migration_made_the_german_templates():
     assert "{upload_link}" in body
 
 
-def test_edited_templates_are_used_and_the_default_is_the_fallback():
+def test_edited_templates_are_used_and_the_default_is_the_fallback(django_assert_num_queries):
     assert set(ApplicationMailTemplate.objects.values_list("language", flat=True)) == {"de", "en"}
     ApplicationMailTemplate.objects.filter(kind="awarded", language="de").update(
         subject="Glückwunsch {call}"
@@ -96,8 +96,9 @@ def test_edited_templates_are_used_and_the_default_is_the_fallback():
     assert template_for("awarded", "en")[0] == (
         "Your application {receipt_number}: you will receive an award"
     )
-    # A language without templates of its own gets the German one.
-    assert template_for("awarded", "fr")[0] == "Glückwunsch {call}"
+    # A language without templates of its own gets the German one, in one query.
+    with django_assert_num_queries(1):
+        assert template_for("awarded", "fr")[0] == "Glückwunsch {call}"
     ApplicationMailTemplate.objects.all().delete()
     assert template_for("awarded", "de")[0] == (
         "Ihre Bewerbung {receipt_number}: Sie werden ausgezeichnet"
