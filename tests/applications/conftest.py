@@ -7,12 +7,15 @@ from wagtail.models import Locale
 from b52_wagtail.applications.storage import private_storage
 from b52_wagtail.models import District
 
+from .backends import FlakyBackend
 from .utils import make_call, make_form_page
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache_and_storage():
-    """Each test starts with an empty rate-limit cache and private storage."""
+    """Each test starts with an empty rate-limit cache and private storage,
+    and with the test mail backend's server down, as declared."""
+    FlakyBackend.down = True
     caches["default"].clear()
     storages._storages.pop("b52_private", None)
     private_storage._wrapped = empty

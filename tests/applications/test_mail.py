@@ -26,8 +26,6 @@ FLAKY = "tests.applications.backends.FlakyBackend"
 def mail_server_down(settings):
     settings.EMAIL_BACKEND = FLAKY
     FlakyBackend.down = True
-    yield
-    FlakyBackend.down = False
 
 
 def run_retry():

@@ -18,7 +18,15 @@ from b52_wagtail.applications.storage import PrivateURLError, private_storage
 
 from .jury_helpers import bulk_applications
 from .test_form import submit
-from .utils import make_call, make_form_page, pdf, pdf_bytes, stored_files, valid_data
+from .utils import (
+    berlin,
+    make_call,
+    make_form_page,
+    pdf,
+    pdf_bytes,
+    stored_files,
+    valid_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -521,8 +529,12 @@ def test_a_formula_in_an_editors_label_is_not_a_formula_in_the_export(
     assert heading.value == "'" + label
 
 
-def test_exports_show_berlin_time_on_a_utc_host(client, users, form_page, district, settings):
+def test_exports_show_berlin_time_on_a_utc_host(client, users, call, form_page, district, settings):
     settings.TIME_ZONE = "UTC"
+    # Open at the moment below, whatever today's date.
+    call.application_start = berlin(2026, 11, 1)
+    call.deadline = berlin(2026, 12, 31, 23, 59)
+    call.save_revision().publish()
     with time_machine.travel(datetime.datetime(2026, 11, 30, 22, 59, 30, tzinfo=datetime.UTC)):
         submit(client, form_page, valid_data(district))
     client.force_login(users["office"])

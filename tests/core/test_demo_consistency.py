@@ -24,7 +24,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from b52_wagtail import demo_loader
+from b52_wagtail import demo_loader, localization
 from b52_wagtail.awards.models import (
     AwardCallPage,
     CallDocumentKind,
@@ -96,7 +96,8 @@ def test_facts_agree_across_releases_calls_showcases_archive_and_feeds(client):
 
     # Only the current year's call is open; every showcase has its call.
     now = timezone.now()
-    assert [c.edition for c in calls.values() if c.accepts_applications(now)] == [now.year]
+    this_year = localization.localdate(now).year
+    assert [c.edition for c in calls.values() if c.accepts_applications(now)] == [this_year]
     assert set(showcases) <= set(calls)
 
     # Invented winners are labelled; one winner per district and year.
