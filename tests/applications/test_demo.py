@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from b52_wagtail.applications.models import ApplicationFormPage, ApplicationSubmission
 from b52_wagtail.awards.models import AwardCallPage
+from tests.clock import berlin_noon, stopped
 
 from .test_form import submit
 from .utils import valid_data
@@ -22,33 +23,39 @@ def build_demo():
 def test_the_demo_form_belongs_to_the_open_call_and_accepts_an_application(
     client, district, django_capture_on_commit_callbacks
 ):
-    build_demo()
-    build_demo()
-    # The open call's form (the closed call of the year's work has one too).
-    form = ApplicationFormPage.objects.get(call__edition=timezone.localdate().year)
-    assert form.slug == "bewerbung"
-    assert form.live
-    call = AwardCallPage.objects.get(pk=form.call_id)
-    assert form.get_parent().pk == call.pk
-    assert call.application_page_id == form.pk
-    assert call.accepts_applications()
-    assert [f.label for f in form.form_fields.all()] == ["Anzahl der beteiligten Akteure"]
-    assert [g.name for g in form.reviewer_groups.all()] == [f"Jury B 52-Förderpreis {call.edition}"]
+    # One stopped clock: the open call is the year of the day the demo is
+    # built, and New Year's midnight between building and reading would look
+    # for the next year's.
+    with stopped(berlin_noon()):
+        build_demo()
+        build_demo()
+        # The open call's form (the closed call of the year's work has one too).
+        form = ApplicationFormPage.objects.get(call__edition=timezone.localdate().year)
+        assert form.slug == "bewerbung"
+        assert form.live
+        call = AwardCallPage.objects.get(pk=form.call_id)
+        assert form.get_parent().pk == call.pk
+        assert call.application_page_id == form.pk
+        assert call.accepts_applications()
+        assert [f.label for f in form.form_fields.all()] == ["Anzahl der beteiligten Akteure"]
+        assert [g.name for g in form.reviewer_groups.all()] == [
+            f"Jury B 52-Förderpreis {call.edition}"
+        ]
 
-    call_page = client.get(call.url).content.decode()
-    assert form.url in call_page
+        call_page = client.get(call.url).content.decode()
+        assert form.url in call_page
 
-    response = submit(
-        client, form, valid_data(district), capture=django_capture_on_commit_callbacks
-    )
-    assert f"B52-{call.edition}-0001" in response.content.decode()
-    assert ApplicationSubmission.objects.get(page=form).form_data == {
-        "anzahl_der_beteiligten_akteure": "12"
-    }
-    assert [m.to for m in mail.outbox] == [
-        ["anna.muster@salach.example"],
-        ["bewerbungen@example.org"],
-    ]
+        response = submit(
+            client, form, valid_data(district), capture=django_capture_on_commit_callbacks
+        )
+        assert f"B52-{call.edition}-0001" in response.content.decode()
+        assert ApplicationSubmission.objects.get(page=form).form_data == {
+            "anzahl_der_beteiligten_akteure": "12"
+        }
+        assert [m.to for m in mail.outbox] == [
+            ["anna.muster@salach.example"],
+            ["bewerbungen@example.org"],
+        ]
 
 
 def test_the_closed_call_shows_the_year_in_every_status_with_jury_and_history():

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from b52_wagtail import localization
 from b52_wagtail.applications.models import ApplicationStatus, Review, Score
+from tests.clock import stopped
 
 from .jury_helpers import bulk_applications, make_application, make_juror, make_jury
 from .utils import make_call, make_form_page
@@ -227,22 +228,24 @@ def test_others_reviews_only_after_the_review_deadline(
     ben = make_juror(django_user_model, "ben", jury)
     client.force_login(ben)
     client.post(application_url(apps["forwarded"]), score_data(jury, 3, 4, comment="Bens Sicht"))
-    jury.review_deadline = localization.localdate()
-    jury.save()
-    client.force_login(juror)
-    response = client.get(application_url(apps["forwarded"]))
-    assert response.context["others"] == []
-    assert "Bens Sicht" not in response.content.decode()
-    jury.review_deadline = localization.localdate() - datetime.timedelta(days=1)
-    jury.save()
-    response = client.get(application_url(apps["forwarded"]))
-    assert [other.juror for other in response.context["others"]] == [ben]
-    assert "Bens Sicht" in response.content.decode()
-    # After the deadline nothing is scored any more.
-    assert (
-        client.post(application_url(apps["forwarded"]), score_data(jury, 1, 1)).status_code == 403
-    )
-    assert not Review.objects.filter(juror=juror).exists()
+    with stopped():  # "today" is the same day here and in the views
+        jury.review_deadline = localization.localdate()
+        jury.save()
+        client.force_login(juror)
+        response = client.get(application_url(apps["forwarded"]))
+        assert response.context["others"] == []
+        assert "Bens Sicht" not in response.content.decode()
+        jury.review_deadline = localization.localdate() - datetime.timedelta(days=1)
+        jury.save()
+        response = client.get(application_url(apps["forwarded"]))
+        assert [other.juror for other in response.context["others"]] == [ben]
+        assert "Bens Sicht" in response.content.decode()
+        # After the deadline nothing is scored any more.
+        assert (
+            client.post(application_url(apps["forwarded"]), score_data(jury, 1, 1)).status_code
+            == 403
+        )
+        assert not Review.objects.filter(juror=juror).exists()
 
 
 def test_zip_holds_the_forwarded_applications_without_conflicts(

@@ -29,6 +29,7 @@ from b52_wagtail.applications.models import (
     Review,
     Score,
 )
+from tests.clock import stopped
 
 from .jury_helpers import jury_group, make_application, make_juror, make_jury, make_staff
 from .utils import make_call, make_form_page
@@ -306,18 +307,19 @@ def test_reminders_retry_after_a_mail_failure(
     from .backends import FlakyBackend
 
     settings.EMAIL_BACKEND = "tests.applications.backends.FlakyBackend"
-    jury.review_deadline = localization.localdate()
-    jury.save()
-    make_juror(django_user_model, "anna", jury)
-    make_application(form_page, district, 1)
-    FlakyBackend.down = True
-    assert send_reminders(days=3) == 0
-    assert not JuryReminder.objects.exists()
-    FlakyBackend.down = False
-    try:
-        assert send_reminders(days=3) == 1
-    finally:
+    with stopped():  # "today" is the same day here and in send_reminders
+        jury.review_deadline = localization.localdate()
+        jury.save()
+        make_juror(django_user_model, "anna", jury)
+        make_application(form_page, district, 1)
         FlakyBackend.down = True
+        assert send_reminders(days=3) == 0
+        assert not JuryReminder.objects.exists()
+        FlakyBackend.down = False
+        try:
+            assert send_reminders(days=3) == 1
+        finally:
+            FlakyBackend.down = True
     assert len(mail.outbox) == 1
 
 
@@ -353,12 +355,13 @@ def test_reminders_are_sent_once_to_jurors_with_open_reviews(
 def test_no_reminder_too_early_or_after_the_deadline(django_user_model, jury, form_page, district):
     make_juror(django_user_model, "anna", jury)
     make_application(form_page, district, 1)
-    jury.review_deadline = localization.localdate() + datetime.timedelta(days=4)
-    jury.save()
-    assert send_reminders(days=3) == 0
-    jury.review_deadline = localization.localdate() - datetime.timedelta(days=1)
-    jury.save()
-    assert send_reminders(days=3) == 0
+    with stopped():  # "today" is the same day here and in send_reminders
+        jury.review_deadline = localization.localdate() + datetime.timedelta(days=4)
+        jury.save()
+        assert send_reminders(days=3) == 0
+        jury.review_deadline = localization.localdate() - datetime.timedelta(days=1)
+        jury.save()
+        assert send_reminders(days=3) == 0
     assert not mail.outbox
 
 
