@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist workers for make test (JOBS=0: one process, e.g. for pdb)
 JOBS ?= auto
+# What make test runs (TESTS=tests/press: one folder)
+TESTS ?= tests
 
 .PHONY: demo test test-browser test-postgres lint messages install clean
 
@@ -28,7 +30,7 @@ demo: install
 
 ## make test: the full pytest suite on SQLite, one worker per core (browser suite: make test-browser)
 test: install
-	$(BIN)/python -m pytest tests --ignore=tests/browser -q -n $(JOBS) $(PYTEST_ARGS)
+	B52_TEST_CLOCK=$(CLOCK) $(BIN)/python -m pytest $(TESTS) --ignore=tests/browser -q -n $(JOBS) $(PYTEST_ARGS)
 
 test-browser: install
 	$(BIN)/python -m pytest tests/browser -q $(PYTEST_ARGS)

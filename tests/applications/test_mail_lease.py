@@ -127,6 +127,7 @@ def confirmation_of(submission):
     return MailDelivery.objects.get(submission=submission, kind="confirmation")
 
 
+@pytest.mark.real_clock  # the killed worker is a subprocess
 def test_a_mail_whose_worker_was_killed_goes_out_with_the_next_application(
     client, form_page, district, tmp_path, monkeypatch
 ):
@@ -190,6 +191,7 @@ def run_due_tasks(backend, now, done):
     return outcome
 
 
+@pytest.mark.real_clock  # the killed worker is a subprocess
 def test_with_a_deferring_backend_the_watchdog_sends_the_mail_of_a_killed_worker(
     client, form_page, district, tmp_path, settings
 ):
@@ -246,6 +248,7 @@ def test_with_a_deferring_backend_the_watchdog_sends_the_mail_of_a_killed_worker
     assert len(mail.outbox) == 2
 
 
+@pytest.mark.real_clock  # the killed worker is a subprocess
 def test_the_one_double_send_the_smtp_server_accepted_and_the_worker_died(
     client, form_page, district, tmp_path, monkeypatch
 ):

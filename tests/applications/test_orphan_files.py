@@ -99,6 +99,7 @@ def test_nothing_to_do_and_a_negative_age_is_refused():
         run("--min-age", "-5")
 
 
+@pytest.mark.real_clock  # the file system's times
 def test_on_a_disk_storage_the_file_age_is_the_files_modification_time(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
