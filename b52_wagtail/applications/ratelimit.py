@@ -95,18 +95,26 @@ def count_attempt(cache, key, window):
 
 
 def count_in_cache(cache, key, window):
-    """:func:`count_attempt` in a cache with an atomic ``incr``. Two keys
-    expire together: the count and the window's end."""
+    """:func:`count_attempt` in a cache with an atomic ``incr``.
+
+    The first attempt stores when the window ends; the count lives under a
+    key named after that end. A window that ended leaves its count behind
+    (to expire) and the next attempt starts a new one, even where ``incr``
+    and the expiry race (Django's RedisCache checks that the key exists,
+    then increments: a key that expired in between comes back without an
+    expiry, under a name no later window uses).
+    """
     now = time.time()
     cache.add(f"{key}:ends", now + window, timeout=window)
-    cache.add(key, 0, timeout=window)
+    ends = cache.get(f"{key}:ends") or now + window
+    counter = f"{key}:{ends:.6f}"
+    cache.add(counter, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
+        return cache.incr(counter), ends
     except ValueError:
-        # The key expired between add() and incr().
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count, cache.get(f"{key}:ends", now + window)
+        # The counter expired between add() and incr().
+        cache.add(counter, 1, timeout=window + 1)
+        return 1, ends
 
 
 def count_in_database(key, window):
@@ -134,6 +142,8 @@ def count_in_database(key, window):
             return 1, ends.timestamp()
         counters.update(count=F("count") + 1)
         row = counters.values_list("count", "expires_at").first()
-    if row is None:  # removed meanwhile as long over
-        return 1, ends.timestamp()
+    if row is None:
+        # Another client's clean-up removed the row as long over: count
+        # this attempt in a new one.
+        return count_in_database(key, window)
     return row[0], row[1].timestamp()

@@ -5,6 +5,7 @@ Every refusal asserts the German message at its field and that nothing was
 stored: no row, no file, no mail."""
 
 import datetime
+import hashlib
 import html
 import re
 import time
@@ -12,6 +13,7 @@ import time
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import caches
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -609,6 +611,24 @@ def test_a_clients_window_opens_with_its_first_post_and_429_says_how_long_to_wai
     assert post_at(59)["Retry-After"] == "1"
     # The window is over: the next POST opens a new one.
     assert [post_at(seconds).status_code for seconds in (60, 61, 62)] == [200, 200, 429]
+
+
+def test_a_count_that_lost_its_expiry_does_not_outlive_its_window(client, form_page, settings):
+    """Django's RedisCache increments in two steps (EXISTS, INCR): a counter
+    that expired in between comes back without an expiry. It must not keep
+    the client out after its window."""
+    settings.B52_APPLICATION_RATE_LIMIT = 2
+    first = berlin(2026, 11, 2, 10)
+    with time_machine.travel(first, tick=False):
+        assert client.post(form_page.url, {}).status_code == 200
+    client_key = hashlib.sha256(b"127.0.0.1").hexdigest()[:32]
+    key = f"b52:applications:rate:{client_key}"
+    with time_machine.travel(first + datetime.timedelta(seconds=30), tick=False):
+        ends = caches["default"].get(f"{key}:ends")
+        caches["default"].set(f"{key}:{ends:.6f}", 99, timeout=None)
+        assert client.post(form_page.url, {}).status_code == 429
+    with time_machine.travel(first + datetime.timedelta(seconds=61), tick=False):
+        assert client.post(form_page.url, {}).status_code == 200
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(client, form_page, settings):
