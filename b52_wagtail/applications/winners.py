@@ -95,13 +95,26 @@ def new_showcase(call):
     return WinnerShowcasePage(title=title, slug=slug, call=call, live=False), parent
 
 
+def number_winners(showcase):
+    """Give each of the showcase's winners its number, in the order they
+    have: rows without one (carried before winners were numbered) after the
+    numbered ones, as PostgreSQL returns equal sort keys in any order. The
+    showcase then holds its winners in memory, for a revision."""
+    winners = sorted(
+        showcase.winners.all(),
+        key=lambda w: (w.sort_order is None, w.sort_order or 0, w.pk or 0),
+    )
+    for order, winner in enumerate(winners):
+        winner.sort_order = order
+    showcase.winners = winners
+
+
 def winner_entries(showcase, applications):
     """The winner rows for ``applications`` that the showcase does not hold
     yet (same municipality and project title)."""
     winners = list(showcase.winners.all())
     present = {(w.municipality.strip(), w.project_title.strip()) for w in winners}
-    # After the winners already there, in the order given (PostgreSQL
-    # returns rows with equal sort keys in any order).
+    # After the winners already there (see number_winners), in the order given.
     order = max((w.sort_order for w in winners if w.sort_order is not None), default=-1)
     entries = []
     for application in applications:
@@ -160,6 +173,7 @@ def carry_winners(form_page, applications, user):
     else:
         showcase = showcase.specific
         draft = showcase.get_latest_revision_as_object()
+    number_winners(draft)
     entries = winner_entries(draft, applications)
     if not entries:
         raise WinnersError(gettext("These winners are already on the winner showcase."))

@@ -131,7 +131,14 @@ def test_carried_winners_follow_the_showcases_own_in_district_order(
             municipality="Stadt Ulm",
             district=districts["Ulm"],
             project_title="Schon ausgezeichnet",
-        )
+        ),
+        # Carried before winners got their number.
+        Winner(
+            sort_order=None,
+            municipality="Stadt Biberach",
+            district=districts["Biberach"],
+            project_title="Ohne Nummer",
+        ),
     ]
     archive.add_child(instance=showcase)
     showcase.save_revision().publish()
@@ -140,20 +147,15 @@ def test_carried_winners_follow_the_showcases_own_in_district_order(
 
     showcase.refresh_from_db()
     draft = showcase.get_latest_revision_as_object()
-    assert [(w.sort_order, w.municipality) for w in draft.winners.all()] == [
-        (0, "Stadt Ulm"),
-        (1, "Gemeinde Salach"),  # Göppingen
-        (2, "Stadt Lahr"),  # Ortenaukreis
-    ]
+    order = ["Stadt Ulm", "Stadt Biberach", "Gemeinde Salach", "Stadt Lahr"]
+    # The new ones in the winners step's district order: Göppingen, Ortenaukreis.
+    assert [(w.sort_order, w.municipality) for w in draft.winners.all()] == list(enumerate(order))
     # Published, visitors see them in that order on every database.
     draft.save_revision().publish()
-    assert list(showcase.winners.values_list("municipality", flat=True)) == [
-        "Stadt Ulm",
-        "Gemeinde Salach",
-        "Stadt Lahr",
-    ]
+    assert list(showcase.winners.values_list("municipality", flat=True)) == order
     page = admin_client.get(showcase.url).content.decode()
-    assert page.index("Stadt Ulm") < page.index("Gemeinde Salach") < page.index("Stadt Lahr")
+    positions = [page.index(municipality) for municipality in order]
+    assert positions == sorted(positions)
 
 
 def test_two_winners_in_one_district_are_refused_when_the_call_forbids_it(
